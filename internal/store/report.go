@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+)
+
+// ReportFilter selects the conversations a report covers: those of a
+// workspace that started (created_at, the first inbound message) in
+// [From, To).
+type ReportFilter struct {
+	WorkspaceID string
+	From, To    time.Time
+	ChannelType string // "" for every type
+	Account     string // a channel name; "" for every channel
+	Public      *bool  // nil for both
+}
+
+// ReportRow is one conversation as reports see it. Times are unix ms.
+type ReportRow struct {
+	ID          string
+	Account     string // channel name
+	ChannelType string
+	ThreadID    string
+	Public      bool
+	Status      string
+	CreatedAt   int64
+	// The first substantive (not holding) reply, as recorded on the
+	// conversation, and that reply's visibility and agent ("" when no agent
+	// wrote it, as with imported history).
+	FirstResponseAt  sql.NullInt64
+	FirstReplyPublic bool
+	FirstReplier     string
+	AcknowledgedAt   sql.NullInt64
+	ResolvedAt       sql.NullInt64
+	Assignee         string
+	Team             string
+	NeedsResponse    bool
+	Spam             bool
+	HasSLAPolicy     bool
+	SLABreached      bool
+	Sentiment        sql.NullFloat64
+}
+
+// The first reply is found through the messages index (conversation_id,
+// created_at, id): it is the outbound, non-holding message sent at the
+// conversation's first_response_at.
+const reportSelect = `SELECT c.id, ch.name, ch.type, c.thread_id, c.public, c.status, c.created_at,
+	c.first_response_at, COALESCE(fr.public, FALSE), COALESCE(fa.name, ''), c.acknowledged_at, c.resolved_at,
+	COALESCE(a.name, ''), COALESCE(t.name, ''), c.needs_response, c.spam, c.sla_policy_id IS NOT NULL, c.sla_breached, c.sentiment_score
+FROM conversations c
+JOIN channels ch ON ch.id = c.channel_id
+LEFT JOIN agents a ON a.id = c.assignee_id
+LEFT JOIN teams t ON t.id = c.team_id
+LEFT JOIN messages fr ON fr.id = (SELECT m.id FROM messages m WHERE m.conversation_id = c.id AND m.created_at = c.first_response_at
+	AND m.direction = 'out' AND m.holding = FALSE ORDER BY m.id LIMIT 1)
+LEFT JOIN agents fa ON fa.id = fr.author_agent_id`
+
+// StreamReportRows calls fn for each conversation the filter selects, oldest
+// first, without holding them all in memory. An error from fn stops the
+// stream and is returned.
+func (s *Store) StreamReportRows(ctx context.Context, f ReportFilter, fn func(*ReportRow) error) error {
+	where := []string{"c.workspace_id = ?", "c.created_at >= ?", "c.created_at < ?"}
+	args := []any{f.WorkspaceID, ms(f.From), ms(f.To)}
+	if f.ChannelType != "" {
+		where, args = append(where, "ch.type = ?"), append(args, f.ChannelType)
+	}
+	if f.Account != "" {
+		where, args = append(where, "ch.name = ?"), append(args, f.Account)
+	}
+	if f.Public != nil {
+		where, args = append(where, "c.public = ?"), append(args, *f.Public)
+	}
+	rows, err := s.query(ctx, reportSelect+" WHERE "+strings.Join(where, " AND ")+" ORDER BY c.created_at, c.id", args...)
+	if err != nil {
+		return s.mapErr("report rows", err)
+	}
+	defer rows.Close()
+	var r ReportRow
+	for rows.Next() {
+		if err := rows.Scan(&r.ID, &r.Account, &r.ChannelType, &r.ThreadID, &r.Public, &r.Status, &r.CreatedAt,
+			&r.FirstResponseAt, &r.FirstReplyPublic, &r.FirstReplier, &r.AcknowledgedAt, &r.ResolvedAt,
+			&r.Assignee, &r.Team, &r.NeedsResponse, &r.Spam, &r.HasSLAPolicy, &r.SLABreached, &r.Sentiment); err != nil {
+			return s.mapErr("report rows", err)
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return s.mapErr("report rows", rows.Err())
+}

@@ -1,0 +1,15 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/heed-dev/heed/internal/inbox"
+)
+
+// replyConversation sends a reply (queued for delivery by the outbox),
+// privately when asked and the conversation is public.
+func (h *Handler) replyConversation(w http.ResponseWriter, r *http.Request) error {
+	text := r.PostFormValue("text")
+	_, err := h.Inbox.Reply(r.Context(), me(r), r.PathValue("id"), inbox.ReplyInput{Text: text, Private: r.PostFormValue("private") != "", Holding: r.PostFormValue("holding") != ""})
+	return h.afterAction(w, r, err, func(c *convData) { c.Draft = text })
+}
