@@ -40,6 +40,48 @@ type Item struct {
 	Result           *analyze.Result // analyze, decoded
 	Preview          string          // inbox preview; analyze masks personal data in public posts
 	Message          model.Message   // commit
+
+	setupErr error // the channel or its connector could not be found
+	parsed   bool
+	event    channel.Event
+	parseErr error
+}
+
+// parse reads the stored payload once; the processor calls it before the
+// stages to learn which customers and threads the batch will lock.
+func (it *Item) parse() (channel.Event, error) {
+	if it.parsed {
+		return it.event, it.parseErr
+	}
+	it.parsed = true
+	if wh, ok := it.Connector.(channel.Webhook); ok {
+		it.event, it.parseErr = wh.NormalizeEvent(it.Event.Payload)
+	} else {
+		it.event.InboundMessage, it.parseErr = it.Connector.Normalize(it.Event.Payload)
+		it.event.Kind = channel.KindMessage
+	}
+	if it.parseErr != nil {
+		it.parseErr = fmt.Errorf("normalize: %v: %w", it.parseErr, ErrPermanent)
+		return it.event, it.parseErr
+	}
+	ev := it.event
+	it.Msg, it.Kind = ev.InboundMessage, ev.Kind
+	it.Likes, it.Replies, it.Reposts = ev.Likes, ev.Replies, ev.Reposts
+	return ev, nil
+}
+
+// lockKeys names what processing the item will write under a unique key: the
+// author's identity and the conversation thread. Edits, deletions and
+// engagement touch an existing message and take no key.
+func (it *Item) lockKeys() []string {
+	ev, err := it.parse()
+	if err != nil || ev.Kind != channel.KindMessage {
+		return nil
+	}
+	return []string{
+		"identity\x00" + it.Channel.WorkspaceID + "\x00" + it.Connector.Network() + "\x00" + ev.Author.ID,
+		"thread\x00" + it.Channel.ID + "\x00" + ev.ThreadID,
+	}
 }
 
 // Stage is one step of the pipeline. Stages run in order inside the batch
@@ -75,21 +117,10 @@ type normalizeStage struct{}
 
 func (normalizeStage) Name() string { return "normalize" }
 func (normalizeStage) Run(ctx context.Context, tx *store.Store, it *Item) error {
-	wh, ok := it.Connector.(channel.Webhook)
-	if !ok {
-		m, err := it.Connector.Normalize(it.Event.Payload)
-		if err != nil {
-			return fmt.Errorf("normalize: %v: %w", err, ErrPermanent)
-		}
-		it.Msg = m
-		return nil
-	}
-	ev, err := wh.NormalizeEvent(it.Event.Payload)
+	ev, err := it.parse()
 	if err != nil {
-		return fmt.Errorf("normalize: %v: %w", err, ErrPermanent)
+		return err
 	}
-	it.Msg, it.Kind = ev.InboundMessage, ev.Kind
-	it.Likes, it.Replies, it.Reposts = ev.Likes, ev.Replies, ev.Reposts
 	if ev.Kind == channel.KindMessage {
 		return nil
 	}

@@ -37,6 +37,9 @@ func NewProcessor(s *store.Store, reg *channel.Registry, b realtime.Broker, stag
 		wake: make(chan struct{}, 1), channels: map[string]cachedChannel{}}
 }
 
+// SetBatchSize sets how many events one transaction claims (default 200).
+func (p *Processor) SetBatchSize(n int) { p.batch = max(n, 1) }
+
 // Accept stores a raw event durably. It returns once the event is committed;
 // created is false when the same external id was already stored.
 func (p *Processor) Accept(ctx context.Context, ch model.Channel, externalID string, payload []byte) (bool, error) {
@@ -141,8 +144,19 @@ func (p *Processor) ProcessBatch(ctx context.Context) (int, error) {
 			return err
 		}
 		n = len(evs)
-		for _, ev := range evs {
-			it, err := p.processOne(ctx, tx, ev)
+		items := make([]*Item, len(evs))
+		var keys []string
+		for i, ev := range evs {
+			items[i] = p.item(ctx, ev)
+			if items[i].Connector != nil {
+				keys = append(keys, items[i].lockKeys()...)
+			}
+		}
+		if err := tx.LockKeys(ctx, keys); err != nil {
+			return err
+		}
+		for i, ev := range evs {
+			it, err := p.processOne(ctx, tx, items[i])
 			if errors.Is(err, ErrPermanent) {
 				p.log.Warn("inbound event parked", "event_id", ev.ID, "channel_id", ev.ChannelID, "error", err)
 				if err := tx.MarkEventProcessed(ctx, ev.ID, err.Error()); err != nil {
@@ -175,16 +189,29 @@ func (p *Processor) ProcessBatch(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-func (p *Processor) processOne(ctx context.Context, tx *store.Store, ev model.InboundEvent) (*Item, error) {
+// item prepares an event for the stages; a lookup failure is kept for
+// processOne to report.
+func (p *Processor) item(ctx context.Context, ev model.InboundEvent) *Item {
+	it := &Item{Event: ev}
 	ch, err := p.channel(ctx, ev.ChannelID)
 	if err != nil {
-		return nil, fmt.Errorf("channel: %w", err)
+		it.setupErr = fmt.Errorf("channel: %w", err)
+		return it
 	}
+	it.Channel = ch
 	conn, ok := p.registry.Get(ch.Type)
 	if !ok {
-		return nil, fmt.Errorf("no connector for channel type %q: %w", ch.Type, ErrPermanent)
+		it.setupErr = fmt.Errorf("no connector for channel type %q: %w", ch.Type, ErrPermanent)
+		return it
 	}
-	it := &Item{Event: ev, Channel: ch, Connector: conn}
+	it.Connector = conn
+	return it
+}
+
+func (p *Processor) processOne(ctx context.Context, tx *store.Store, it *Item) (*Item, error) {
+	if it.setupErr != nil {
+		return nil, it.setupErr
+	}
 	for _, st := range p.stages {
 		if err := st.Run(ctx, tx, it); err != nil {
 			return nil, fmt.Errorf("%s: %w", st.Name(), err)

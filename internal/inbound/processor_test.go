@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heed-dev/heed/internal/analyze"
 	"github.com/heed-dev/heed/internal/channel"
 	"github.com/heed-dev/heed/internal/channel/apichannel"
 	"github.com/heed-dev/heed/internal/db"
@@ -115,4 +116,70 @@ func TestPreview(t *testing.T) {
 	if inbound.Preview("short") != "short" {
 		t.Fatal("short text changed")
 	}
+}
+
+// Several workers draining a burst in which customers post in each other's
+// public threads must neither deadlock nor lose an event: batches lock the
+// identities and threads they touch in one global order.
+func TestProcessorConcurrentWorkers(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		box, _ := secret.New([]byte("0123456789abcdef0123"))
+		s := store.New(d, box)
+		ws, _ := s.CreateWorkspace(ctx, "Acme")
+		ch, err := s.CreateChannel(ctx, model.Channel{WorkspaceID: ws.ID, Type: model.ChannelAPI, Name: "API", Secret: "k"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		analyzer, err := analyze.New(analyze.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		p := inbound.NewProcessor(s, channel.NewRegistry(apichannel.New(nil)), realtime.NewHub(), inbound.Stages(&inbound.AnalyzeStage{Analyzer: analyzer}, nil, nil), log)
+		p.SetBatchSize(25)
+		const authors, threads, total = 12, 9, 600
+		for i := range total {
+			ext := fmt.Sprintf("m-%d", i)
+			// Author a writes in thread (a*7+i)%threads: every batch mixes
+			// the same authors and threads in a different order.
+			a := i % authors
+			body := fmt.Appendf(nil, `{"external_id":%q,"thread_id":"t-%d","author":{"id":"u-%d","name":"User %d"},"text":"post %d","created_at":"2026-03-01T09:00:00Z"}`,
+				ext, (a*7+i)%threads, a, a, i)
+			if _, err := p.Accept(ctx, ch, ext, body); err != nil {
+				t.Fatal(err)
+			}
+		}
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() {
+				var first error
+				for range 200 {
+					n, err := p.ProcessBatch(ctx)
+					if err != nil && first == nil {
+						first = err
+					}
+					if err == nil && n == 0 {
+						break
+					}
+				}
+				errs <- first
+			}()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Errorf("a worker's batch failed: %v", err)
+			}
+		}
+		if pending, _ := s.CountPendingEvents(ctx); pending != 0 {
+			t.Fatalf("%d events still pending", pending)
+		}
+		if in, _ := s.CountMessages(ctx, ws.ID, model.DirectionIn); in != total {
+			t.Fatalf("%d inbound messages, want %d", in, total)
+		}
+		convs, _, err := s.ListConversations(ctx, store.ConversationFilter{WorkspaceID: ws.ID, Limit: 100})
+		if err != nil || len(convs) != threads {
+			t.Fatalf("%d conversations, want %d (%v)", len(convs), threads, err)
+		}
+	})
 }

@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"hash/fnv"
+	"slices"
 
+	"github.com/heed-dev/heed/internal/db"
 	"github.com/heed-dev/heed/internal/model"
 )
 
@@ -85,4 +88,31 @@ func (s *Store) CountPendingEvents(ctx context.Context) (int, error) {
 	var n int
 	err := s.queryRow(ctx, `SELECT COUNT(*) FROM inbound_events WHERE processed_at IS NULL`).Scan(&n)
 	return n, s.mapErr("count pending events", err)
+}
+
+// LockKeys takes a transaction-scoped lock on each key, in one global order,
+// so that concurrent inbound batches touching the same customers and threads
+// wait for each other instead of deadlocking (PostgreSQL advisory locks).
+// SQLite has a single writer and needs none.
+func (s *Store) LockKeys(ctx context.Context, keys []string) error {
+	if s.db.Engine != db.Postgres || len(keys) == 0 {
+		return nil
+	}
+	ids := make([]int64, 0, len(keys))
+	seen := make(map[int64]bool, len(keys))
+	for _, k := range keys {
+		h := fnv.New64a()
+		h.Write([]byte(k))
+		id := int64(h.Sum64())
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	// unnest yields the array in order and the aggregate consumes rows in
+	// that order, so every transaction locks in ascending id order.
+	var n int64
+	err := s.queryRow(ctx, `SELECT count(pg_advisory_xact_lock(k)) FROM unnest(?::bigint[]) AS k`, ids).Scan(&n)
+	return s.mapErr("lock keys", err)
 }
