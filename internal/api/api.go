@@ -19,6 +19,7 @@ import (
 	"github.com/heed-dev/heed/internal/compose"
 	"github.com/heed-dev/heed/internal/inbound"
 	"github.com/heed-dev/heed/internal/inbox"
+	"github.com/heed-dev/heed/internal/listening"
 	"github.com/heed-dev/heed/internal/model"
 	"github.com/heed-dev/heed/internal/secret"
 	"github.com/heed-dev/heed/internal/store"
@@ -40,6 +41,7 @@ type Deps struct {
 	Analyzer  *analyze.Analyzer   // for testing rules against a sample text
 	Clocks    interface{ Forget(workspaceID string) }
 	Composer  *compose.Checker
+	Listening *listening.Service // nil: the listening endpoints answer 404
 }
 
 // Handler serves the API.
@@ -62,6 +64,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/reports/live", h.authed(model.RoleSupervisor, h.showLiveBoard))
 	mux.Handle("GET /api/v1/settings/signatures", h.authed(model.RoleAgent, h.showSignatures))
 	mux.Handle("PUT /api/v1/settings/signatures", h.authed(model.RoleAdmin, h.saveSignatures))
+	mux.Handle("GET /api/v1/settings/survey", h.authed(model.RoleSupervisor, h.showSurveySettings))
+	mux.Handle("PUT /api/v1/settings/survey", h.authed(model.RoleAdmin, h.saveSurveySettings))
 	mux.Handle("POST /api/v1/saved-replies", h.authed(model.RoleSupervisor, h.createSavedReply))
 	mux.Handle("DELETE /api/v1/saved-replies/{id}", h.authed(model.RoleSupervisor, h.deleteSavedReply))
 	mux.Handle("GET /api/v1/conversations/{id}/saved-replies", h.authed(model.RoleAgent, h.conversationSavedReplies))
@@ -92,6 +96,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/teams", h.authed(model.RoleAgent, h.listTeams))
 	mux.Handle("POST /api/v1/teams", h.authed(model.RoleAdmin, h.createTeam))
 	h.registerReports(mux)
+	h.registerListening(mux)
+	h.registerCollab(mux)
+	h.registerAssists(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such endpoint", "")
 	})

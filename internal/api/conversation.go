@@ -46,6 +46,7 @@ type conversationJSON struct {
 	SLA                  slaJSON       `json:"sla"`
 	Analysis             analysisJSON  `json:"analysis"`
 	Messages             []messageJSON `json:"messages,omitempty"`
+	Surveys              []surveyJSON  `json:"surveys,omitempty"` // CSAT/NPS surveys, on GET of one conversation
 }
 
 // slaJSON is the conversation's SLA state: the maximum (breach) deadline of
@@ -223,6 +224,10 @@ func (h *Handler) showConversation(w http.ResponseWriter, r *http.Request) {
 	for _, m := range ms {
 		j.Messages = append(j.Messages, toMessageJSON(m, a))
 	}
+	if j.Surveys, err = h.conversationSurveys(r, c.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, j)
 }
 
@@ -232,11 +237,19 @@ func (h *Handler) createMessage(w http.ResponseWriter, r *http.Request) {
 		Private bool   `json:"private"`
 		Note    bool   `json:"note"`
 		Holding bool   `json:"holding"`
+		// Collision check (optional): when the client last loaded the
+		// conversation, and the collision keys it chose to send anyway.
+		SeenAt       time.Time `json:"seen_at"`
+		Acknowledged []string  `json:"acknowledged"`
 	}
 	if !decode(w, r, &in) {
 		return
 	}
-	m, err := h.Inbox.Reply(r.Context(), agentFrom(r.Context()), r.PathValue("id"), inbox.ReplyInput{Text: in.Text, Private: in.Private, Note: in.Note, Holding: in.Holding})
+	m, err := h.Inbox.Reply(r.Context(), agentFrom(r.Context()), r.PathValue("id"), inbox.ReplyInput{Text: in.Text, Private: in.Private, Note: in.Note, Holding: in.Holding,
+		Seen: in.SeenAt, Acknowledged: in.Acknowledged})
+	if replyHeld(w, err) {
+		return // awaiting approval, held by a collision or blocked: collab.go
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -133,10 +133,12 @@ func TestReportSummaryAPI(t *testing.T) {
 			}
 			wantAsk := map[string]string{"key": `"AskBrand"`, "conversations": "6", "responded": "3", "response_rate": "0.75",
 				"first_response_seconds": `{"median":1800,"p90":47400}`, "resolution_seconds": `{"median":3600,"p90":47760}`,
-				"public_share": "0.6666666666666666", "sla_attainment": "0.3333333333333333"}
+				"public_share": "0.6666666666666666", "sla_attainment": "0.3333333333333333",
+				"csat": `{"responses":0,"score":null,"average":null}`, "nps": `{"responses":0,"score":null,"promoters":0,"passives":0,"detractors":0}`}
 			wantChat := map[string]string{"key": `"Chat"`, "conversations": "1", "responded": "0", "response_rate": "0",
 				"first_response_seconds": `{"median":null,"p90":null}`, "resolution_seconds": `{"median":null,"p90":null}`,
-				"public_share": "null", "sla_attainment": "null"}
+				"public_share": "null", "sla_attainment": "null",
+				"csat": `{"responses":0,"score":null,"average":null}`, "nps": `{"responses":0,"score":null,"promoters":0,"passives":0,"detractors":0}`}
 			for i, want := range map[int]map[string]string{0: wantAsk, 2: wantChat} {
 				if len(got.Groups[i]) != len(want) {
 					t.Errorf("group %d has fields %v", i, got.Groups[i])
@@ -205,7 +207,7 @@ func TestReportCSVAPI(t *testing.T) {
 		t.Fatalf("export is not valid CSV: %v\n%s", err, body)
 	}
 	if strings.Join(rows[0], ",") != "id,account,channel_type,thread_id,public,status,created_at,first_response_seconds,resolution_seconds,"+
-		"acknowledged_seconds,responded,assignee,team,sla_breached,sentiment,spam" {
+		"acknowledged_seconds,responded,assignee,team,sla_breached,sentiment,spam,survey_kind,survey_score" {
 		t.Errorf("header %v", rows[0])
 	}
 	// One row per conversation in range: the fixture's nine and the hostile one.
@@ -214,17 +216,17 @@ func TestReportCSVAPI(t *testing.T) {
 	}
 	byID := map[string][]string{}
 	for _, r := range rows[1:] {
-		if len(r) != 16 {
+		if len(r) != 18 {
 			t.Fatalf("row with %d cells: %v", len(r), r)
 		}
 		byID[r[0]] = r
 	}
 	// A1: holding reply at +2 min, answer at +10, resolved at +60.
-	if got := strings.Join(byID[e.fx.Conv["A1"]][1:], ","); got != "AskBrand,x,thread-A1,true,resolved,2026-03-02T08:00:00Z,600,3600,120,true,Ana,Care,false,,false" {
+	if got := strings.Join(byID[e.fx.Conv["A1"]][1:], ","); got != "AskBrand,x,thread-A1,true,resolved,2026-03-02T08:00:00Z,600,3600,120,true,Ana,Care,false,,false,," {
 		t.Errorf("A1 row: %s", got)
 	}
 	// A negative sentiment stays a number; W1 was never answered.
-	if got := strings.Join(byID[e.fx.Conv["W1"]][1:], ","); got != "Chat,webchat,thread-W1,false,new,2026-03-02T13:00:00Z,,,,false,,,false,-0.6,false" {
+	if got := strings.Join(byID[e.fx.Conv["W1"]][1:], ","); got != "Chat,webchat,thread-W1,false,new,2026-03-02T13:00:00Z,,,,false,,,false,-0.6,false,," {
 		t.Errorf("W1 row: %s", got)
 	}
 	// A4 is spam: answered, but not "responded".

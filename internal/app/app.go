@@ -35,11 +35,13 @@ import (
 	"github.com/heed-dev/heed/internal/inbound"
 	"github.com/heed-dev/heed/internal/inbox"
 	"github.com/heed-dev/heed/internal/jobs"
+	"github.com/heed-dev/heed/internal/listening"
 	"github.com/heed-dev/heed/internal/outbound"
 	"github.com/heed-dev/heed/internal/realtime"
 	"github.com/heed-dev/heed/internal/secret"
 	"github.com/heed-dev/heed/internal/slaclock"
 	"github.com/heed-dev/heed/internal/store"
+	"github.com/heed-dev/heed/internal/survey"
 	"github.com/heed-dev/heed/internal/web"
 	"github.com/heed-dev/heed/internal/webhook"
 	"github.com/heed-dev/heed/internal/widget"
@@ -63,6 +65,8 @@ type App struct {
 	Router    *inbound.RouteStage
 	Analyzer  *analyze.Analyzer
 	Composer  *compose.Checker
+	Listening *listening.Service // listening rules, streams, mentions, spike alerts
+	Surveys   *survey.Service
 	Handler   http.Handler
 
 	pgBroker *realtime.PGBroker
@@ -139,7 +143,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		a.Hub = realtime.NewHub()
 		a.Broker = a.Hub
 	}
-	a.Registry = channel.NewRegistry(append([]channel.Connector{apichannel.New(nil), webchat.Connector{}, x.New(x.Options{})}, meta.Connectors(nil)...)...)
+	a.Registry = channel.NewRegistry(append([]channel.Connector{apichannel.New(nil), webchat.Connector{}, &listening.Connector{}, x.New(x.Options{})}, meta.Connectors(nil)...)...)
 	analyzer, err := analyze.New(analyze.Options{})
 	if err != nil {
 		d.Close()
@@ -156,6 +160,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &outbound.Worker{Store: s, Registry: a.Registry, Broker: a.Broker, Log: log.With("component", "outbound")})
 	river.AddWorker(workers, &webhook.Worker{Store: s})
+	a.Surveys = &survey.Service{Store: s, Broker: a.Broker, Log: log.With("component", "survey")}
+	river.AddWorker(workers, &survey.Worker{Service: a.Surveys, Registry: a.Registry})
 	a.Jobs, err = jobs.New(d, workers, log.With("component", "jobs"), jobs.Options{PollEvery: cfg.PollInterval})
 	if err != nil {
 		d.Close()
@@ -163,7 +169,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	a.Clocks = &slaclock.Engine{Store: s, Broker: a.Broker, Webhooks: &webhook.Dispatcher{Jobs: a.Jobs, Log: log}, Log: log.With("component", "sla")}
 	a.Router = &inbound.RouteStage{Broker: a.Broker, Log: log.With("component", "routing")}
-	a.Processor = inbound.NewProcessor(s, a.Registry, a.Broker, inbound.Stages(analyzeStage, a.Router, slaclock.Stage{Engine: a.Clocks}), log.With("component", "inbound"))
+	a.Processor = inbound.NewProcessor(s, a.Registry, a.Broker, survey.WithStage(inbound.Stages(analyzeStage, a.Router, slaclock.Stage{Engine: a.Clocks}), survey.Stage{Service: a.Surveys}), log.With("component", "inbound"))
+	a.Listening = listening.New(s, analyzer, a.Processor, a.Broker, log.With("component", "listening"), listening.Options{Registry: a.Registry})
 	a.Outbox = &outbound.Outbox{Jobs: a.Jobs, Store: s, Log: log.With("component", "outbox")}
 	a.Inbox = inbox.New(s, a.Broker, a.Outbox, log)
 	a.Inbox.Learner = analyzeStage
@@ -173,6 +180,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		}
 	})
 	a.Inbox.Clocks = a.Clocks
+	// Blocking composer checks are enforced on the send path, not only in the UI.
+	a.Inbox.Composer, a.Inbox.Registry = composer, a.Registry
+	a.Surveys.Jobs = a.Jobs
+	a.Inbox.Surveys = a.Surveys
 	a.Accounts = &accounts.Service{Store: s, Registry: a.Registry}
 
 	mux := http.NewServeMux()
@@ -187,9 +198,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		w.Write([]byte("ready\n"))
 	})
 	limiter := auth.NewLimiter(10, 5*time.Minute)
-	api.New(api.Deps{Store: s, Inbox: a.Inbox, Accounts: a.Accounts, Processor: a.Processor, Registry: a.Registry, BaseURL: cfg.BaseURL, Log: log,
+	api.New(api.Deps{Store: s, Listening: a.Listening, Inbox: a.Inbox, Accounts: a.Accounts, Processor: a.Processor, Registry: a.Registry, BaseURL: cfg.BaseURL, Log: log,
 		Router: a.Router, Analyzer: analyzer, Clocks: a.Clocks, Composer: composer}).Register(mux)
-	webh, err := web.New(web.Deps{Store: s, Inbox: a.Inbox, Accounts: a.Accounts, Broker: a.Broker, Limiter: limiter, BaseURL: cfg.BaseURL,
+	webh, err := web.New(web.Deps{Store: s, Listening: a.Listening, Inbox: a.Inbox, Accounts: a.Accounts, Broker: a.Broker, Limiter: limiter, BaseURL: cfg.BaseURL,
 		SecureCookie: cfg.SecureCookie, Log: log, Router: a.Router, Analyzer: analyzer, Registry: a.Registry,
 		Composer: composer,
 		X:        &web.XOAuth{ClientID: cfg.XClientID, ConsumerSecret: cfg.XConsumerSecret, APIBase: cfg.XAPIBase, AuthorizeURL: cfg.XAuthorizeURL}})
@@ -198,7 +209,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	webh.Register(mux)
-	widget.New(widget.Deps{Store: s, Processor: a.Processor, Broker: a.Broker, BaseURL: cfg.BaseURL, Log: log}).Register(mux)
+	widget.New(widget.Deps{Store: s, Processor: a.Processor, Broker: a.Broker, BaseURL: cfg.BaseURL, Log: log, Surveys: a.Surveys}).Register(mux)
 	a.Handler = logRequests(log, mux)
 	return a, nil
 }
@@ -225,6 +236,11 @@ func (a *App) Start(ctx context.Context) error {
 	}
 	go func() { defer a.wg.Done(); a.Processor.RunWorkers(ctx, a.Config.PollInterval, workers) }()
 	go func() { defer a.wg.Done(); a.Outbox.RunReconciler(ctx, time.Minute, 30*time.Second) }()
+	if err := a.startListening(ctx); err != nil {
+		return err
+	}
+	a.wg.Add(1)
+	go func() { defer a.wg.Done(); a.Surveys.RunReconciler(ctx, time.Minute, 30*time.Second) }()
 	return nil
 }
 

@@ -51,6 +51,17 @@ type Outbound struct {
 	// ThreadPublic tells a private reply on a public thread (Meta's private
 	// replies) from a message in a private conversation.
 	ThreadPublic bool
+	// Survey is set when the message is a CSAT/NPS question (internal/survey):
+	// connectors that can render answer buttons may use it.
+	Survey *SurveyQuestion
+}
+
+// SurveyQuestion describes a survey message: its kind and scale.
+type SurveyQuestion struct {
+	ID   string `json:"id"`
+	Kind string `json:"kind"` // "csat" or "nps"
+	Min  int    `json:"min"`
+	Max  int    `json:"max"`
 }
 
 // Capabilities declare what a connector can do; the UI offers only these.

@@ -34,6 +34,17 @@ type Config struct {
 	XConsumerSecret string
 	XAPIBase        string
 	XAuthorizeURL   string
+
+	// Listening streams to run, comma-separated (bluesky, x, mastodon,
+	// replay); none by default.
+	ListenSources       string
+	ListenJetstreamURL  string // Bluesky Jetstream subscribe URL; default a public instance
+	ListenXBearerToken  string // X filtered stream: app-only bearer token
+	ListenXBaseURL      string // default the real X API
+	ListenMastodonURL   string // instance base URL, e.g. https://mastodon.social
+	ListenMastodonToken string
+	ListenMastodonTag   string // follow one hashtag (without #); empty: the public timeline
+	ListenReplayFile    string // JSON lines in the `heed listen` format
 }
 
 // Default returns the defaults.
@@ -62,6 +73,10 @@ func FromEnv(c Config, getenv func(string) string) (Config, error) {
 		str("HEED_SECRET_KEY", &c.SecretKey), str("HEED_BASE_URL", &c.BaseURL), str("HEED_LOG_FORMAT", &c.LogFormat),
 		str("HEED_LOG_LEVEL", &c.LogLevel), str("HEED_X_CLIENT_ID", &c.XClientID), str("HEED_X_CONSUMER_SECRET", &c.XConsumerSecret),
 		str("HEED_X_API_BASE", &c.XAPIBase), str("HEED_X_AUTHORIZE_URL", &c.XAuthorizeURL),
+		str("HEED_LISTEN_SOURCES", &c.ListenSources), str("HEED_LISTEN_JETSTREAM_URL", &c.ListenJetstreamURL),
+		str("HEED_LISTEN_X_BEARER_TOKEN", &c.ListenXBearerToken), str("HEED_LISTEN_X_BASE_URL", &c.ListenXBaseURL),
+		str("HEED_LISTEN_MASTODON_URL", &c.ListenMastodonURL), str("HEED_LISTEN_MASTODON_TOKEN", &c.ListenMastodonToken),
+		str("HEED_LISTEN_MASTODON_TAG", &c.ListenMastodonTag), str("HEED_LISTEN_REPLAY_FILE", &c.ListenReplayFile),
 	}
 	if v := getenv("HEED_POLL_INTERVAL"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -118,6 +133,12 @@ func (c Config) Redacted() Config {
 	}
 	if c.XConsumerSecret != "" {
 		c.XConsumerSecret = "<redacted>"
+	}
+	if c.ListenXBearerToken != "" {
+		c.ListenXBearerToken = "<redacted>"
+	}
+	if c.ListenMastodonToken != "" {
+		c.ListenMastodonToken = "<redacted>"
 	}
 	if strings.Contains(c.DatabaseURL, "@") {
 		c.DatabaseURL = "<redacted>"

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -98,6 +99,17 @@ func (d *DB) Migrate(ctx context.Context) error {
 		if applied[m.Version] {
 			continue
 		}
+		// A SQLite migration that rebuilds a referenced table runs with
+		// foreign keys off (the pragma is a no-op inside a transaction) and
+		// checks them before committing (lang_altertable.html, 12 steps).
+		fkOff := d.Engine == SQLite && strings.HasPrefix(m.SQL, "-- heed:foreign-keys-off")
+		if fkOff {
+			if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+				return fmt.Errorf("db: migration %s: foreign keys off: %w", m.Name, err)
+			}
+			// Back on even when the migration fails: the connection returns to the write pool.
+			defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`)
+		}
 		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {
 			return fmt.Errorf("db: begin migration %s: %w", m.Name, err)
@@ -106,12 +118,23 @@ func (d *DB) Migrate(ctx context.Context) error {
 			tx.Rollback()
 			return fmt.Errorf("db: migration %s: %w", m.Name, err)
 		}
+		if fkOff {
+			if err := foreignKeyCheck(ctx, tx); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("db: migration %s: %w", m.Name, err)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, d.Dialect.Rebind(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), m.Version, time.Now().UnixMilli()); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("db: record migration %s: %w", m.Name, err)
 		}
 		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("db: commit migration %s: %w", m.Name, err)
+		}
+		if fkOff {
+			if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = ON`); err != nil {
+				return fmt.Errorf("db: migration %s: foreign keys on: %w", m.Name, err)
+			}
 		}
 	}
 	if d.Engine == SQLite {
@@ -127,4 +150,25 @@ func (d *DB) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
 	err := d.Read.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
 	return v, err
+}
+
+// foreignKeyCheck fails when PRAGMA foreign_key_check reports a row whose
+// parent is missing (after a table rebuild with foreign keys off).
+func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return fmt.Errorf("foreign key check: %w", err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table string
+		var rowid sql.NullInt64
+		var parent string
+		var fk int
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			return fmt.Errorf("foreign key check: %w", err)
+		}
+		return fmt.Errorf("foreign key check: a row of %s refers to a missing %s", table, parent)
+	}
+	return rows.Err()
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/heed-dev/heed/internal/compose"
 	"github.com/heed-dev/heed/internal/model"
+	"github.com/heed-dev/heed/internal/store"
 )
 
 // CheckDraft runs the composer's pre-send checks on a draft reply in the
@@ -15,6 +16,9 @@ func (s *Service) CheckDraft(ctx context.Context, c *compose.Checker, reg Regist
 	conv, err := s.store.GetConversation(ctx, actor.WorkspaceID, conversationID)
 	if err != nil {
 		return compose.Result{}, err
+	}
+	if actor.Role == model.RoleContributor && conv.AssigneeID != actor.ID {
+		return compose.Result{}, store.ErrNotFound // contributors see only what is assigned to them
 	}
 	in := compose.Input{Text: text, Public: public && conv.Public, ChannelType: conv.ChannelType, Language: conv.Language,
 		ConversationID: conv.ID, AgentName: actor.Name, CustomerNegative: conv.SentimentLabel == "negative",
@@ -38,6 +42,10 @@ func (s *Service) CheckDraft(ctx context.Context, c *compose.Checker, reg Regist
 		// Compared as the customer would receive them: variables filled.
 		in.SavedReplies = append(in.SavedReplies, compose.SavedReply{Name: r.Name, Text: ExpandSavedReply(r.Body, conv, actor)})
 	}
+	// Brand and product names the workspace added: spelled right for everyone.
+	if in.WorkspaceWords, err = s.workspaceWords(ctx, actor.WorkspaceID); err != nil {
+		return compose.Result{}, err
+	}
 	recent, err := s.store.ListRecentReplies(ctx, actor.WorkspaceID, 50)
 	if err != nil {
 		return compose.Result{}, err
@@ -45,5 +53,11 @@ func (s *Service) CheckDraft(ctx context.Context, c *compose.Checker, reg Regist
 	for _, r := range recent {
 		in.RecentReplies = append(in.RecentReplies, compose.RecentReply{Text: r.Text, ConversationID: r.ConversationID, CustomerName: r.CustomerName})
 	}
+	// The workspace's choices: checks switched off, warning or blocking.
+	set, err := s.store.GetComposeSettings(ctx, actor.WorkspaceID)
+	if err != nil {
+		return compose.Result{}, err
+	}
+	in.Settings = checkerSettings(set)
 	return c.Result(in), nil
 }

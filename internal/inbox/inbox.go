@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
+	"github.com/heed-dev/heed/internal/compose"
 	"github.com/heed-dev/heed/internal/inbound"
 	"github.com/heed-dev/heed/internal/model"
 	"github.com/heed-dev/heed/internal/realtime"
@@ -34,6 +36,18 @@ type Service struct {
 	// Clocks, when set, re-evaluates a conversation's SLA clocks inside the
 	// transaction of every change.
 	Clocks Clocks
+	// Composer and Registry, when set, run the workspace's blocking checks on
+	// every reply before it is sent (see approval.go).
+	Composer *compose.Checker
+	Registry Registry
+	// Surveys, when set, plans the CSAT/NPS survey of a resolution inside
+	// the transaction that resolves (internal/survey).
+	Surveys Surveyor
+}
+
+// Surveyor plans a survey for a conversation tx has just resolved.
+type Surveyor interface {
+	Resolved(ctx context.Context, tx *store.Store, workspaceID, conversationID string) error
 }
 
 // Clocks keeps SLA clocks (internal/slaclock).
@@ -72,6 +86,13 @@ type ReplyInput struct {
 	// Holding marks an acknowledgement ("we're looking into it"): it stops
 	// the acknowledge clock but not the response clock.
 	Holding bool
+	// Seen is when the sender last loaded the conversation. When set, the
+	// reply is held (*CollisionError) if another agent replied since or is
+	// typing, unless every collision is in Acknowledged (a second click).
+	Seen         time.Time
+	Acknowledged []string
+
+	approved bool // sent by Approve: already screened
 }
 
 // Reply stores a reply (queued for delivery) or a note on a conversation.
@@ -82,6 +103,12 @@ func (s *Service) Reply(ctx context.Context, actor model.Agent, conversationID s
 	}
 	if len(text) > MaxReplyBytes {
 		return model.Message{}, &ValidationError{Field: "text", Message: fmt.Sprintf("longer than %d bytes", MaxReplyBytes)}
+	}
+	if !in.Note && !in.approved {
+		// Collisions, contributors and blocking checks may hold the reply.
+		if err := s.screenReply(ctx, actor, conversationID, text, in); err != nil {
+			return model.Message{}, err
+		}
 	}
 	var msg model.Message
 	var conv model.Conversation
@@ -162,6 +189,11 @@ func (s *Service) SetStatus(ctx context.Context, actor model.Agent, conversation
 		data, _ := json.Marshal(map[string]string{"status": status})
 		if err := tx.InsertEvent(ctx, model.Event{WorkspaceID: actor.WorkspaceID, ConversationID: conversationID, ActorAgentID: actor.ID, Kind: "status", Data: data}); err != nil {
 			return err
+		}
+		if status == model.StatusResolved && s.Surveys != nil {
+			if err := s.Surveys.Resolved(ctx, tx, actor.WorkspaceID, conversationID); err != nil {
+				return err
+			}
 		}
 		return s.reevaluate(ctx, tx, conversationID)
 	})

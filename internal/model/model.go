@@ -28,21 +28,28 @@ const (
 	RoleAdmin      Role = "admin"
 	RoleSupervisor Role = "supervisor"
 	RoleAgent      Role = "agent"
+	// RoleContributor is a store employee: sees the conversations assigned to
+	// them and writes replies, each of which waits for a supervisor's approval.
+	RoleContributor Role = "contributor"
 )
 
 // Valid reports whether r is a known role.
-func (r Role) Valid() bool { return r == RoleAdmin || r == RoleSupervisor || r == RoleAgent }
+func (r Role) Valid() bool {
+	return r == RoleAdmin || r == RoleSupervisor || r == RoleAgent || r == RoleContributor
+}
 
-// AtLeast reports whether r carries the rights of min (admin > supervisor > agent).
+// AtLeast reports whether r carries the rights of min (admin > supervisor > agent > contributor).
 func (r Role) AtLeast(min Role) bool { return r.rank() >= min.rank() }
 
 func (r Role) rank() int {
 	switch r {
 	case RoleAdmin:
-		return 3
+		return 4
 	case RoleSupervisor:
-		return 2
+		return 3
 	case RoleAgent:
+		return 2
+	case RoleContributor:
 		return 1
 	}
 	return 0

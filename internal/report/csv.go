@@ -14,7 +14,7 @@ import (
 // CSVHeader is the header row of the conversation export.
 var CSVHeader = []string{"id", "account", "channel_type", "thread_id", "public", "status", "created_at",
 	"first_response_seconds", "resolution_seconds", "acknowledged_seconds", "responded", "assignee", "team",
-	"sla_breached", "sentiment", "spam"}
+	"sla_breached", "sentiment", "spam", "survey_kind", "survey_score"}
 
 // WriteCSV streams one row per conversation of the query (oldest first) as
 // RFC 4180 CSV. Durations are seconds (with milliseconds when there are any)
@@ -23,6 +23,10 @@ var CSVHeader = []string{"id", "account", "channel_type", "thread_id", "public",
 // formula injection (see SafeCell).
 func WriteCSV(ctx context.Context, st *store.Store, q Query, w io.Writer) error {
 	dur, err := durationFunc(ctx, st, q)
+	if err != nil {
+		return err
+	}
+	surveys, err := loadSurveyScores(ctx, st, q)
 	if err != nil {
 		return err
 	}
@@ -48,6 +52,11 @@ func WriteCSV(ctx context.Context, st *store.Store, q Query, w io.Writer) error 
 			seconds(r.CreatedAt, r.FirstResponseAt), seconds(r.CreatedAt, r.ResolvedAt), seconds(r.CreatedAt, r.AcknowledgedAt),
 			strconv.FormatBool(needsResponse(r) && r.FirstResponseAt.Valid), SafeCell(r.Assignee), SafeCell(r.Team),
 			strconv.FormatBool(r.SLABreached), sentiment, strconv.FormatBool(r.Spam))
+		if a, ok := surveys.latest(r.ID); ok {
+			rec = append(rec, a.Kind, strconv.Itoa(a.Score))
+		} else {
+			rec = append(rec, "", "")
+		}
 		return cw.Write(rec)
 	})
 	if err != nil {

@@ -4,10 +4,12 @@
 // conversation history (JSON lines) so that the reports can prove the
 // service from day one.
 //
-// Every figure is computed in Go over a stream of rows (store.StreamReportRows),
-// exactly: medians and 90th percentiles sort every value of the group (see
-// Percentile). That is linear in memory in the number of conversations of a
-// group (16 bytes each), fine up to a few million.
+// A summary over at most ExactLimit conversations (and any summary with
+// filters or business hours) is computed in Go over a stream of rows
+// (store.StreamReportRows), exactly: medians and 90th percentiles sort every
+// value of the group (see Percentile). Larger ranges read daily roll-ups
+// (rollup.go, migration 0016): counts and ratios exact, percentiles from
+// duration histograms within 1/32 of the exact value. NOTES.md, "Scale".
 package report
 
 import (

@@ -39,6 +39,8 @@ type Group struct {
 	ResolutionSeconds    Stats    `json:"resolution_seconds"`
 	PublicShare          *float64 `json:"public_share"`
 	SLAAttainment        *float64 `json:"sla_attainment"`
+	CSAT                 CSAT     `json:"csat"` // survey.go
+	NPS                  NPS      `json:"nps"`
 }
 
 // Summary is the summary report: groups by conversations, most first, then
@@ -53,15 +55,34 @@ type agg struct {
 	firstResponse, resolution                      []int64 // ms
 }
 
-// Summarize computes the summary report.
+// Summarize computes the summary report: exactly from the conversations
+// when the range holds at most ExactLimit of them (or uses business hours or
+// filters), else from the daily roll-ups (summarizeRollups), whose
+// percentiles are within bucketError of the exact ones.
 func Summarize(ctx context.Context, st *store.Store, q Query) (Summary, error) {
+	if rollupEligible(q) {
+		s, ok, err := summarizeRollups(ctx, st, q, ExactLimit)
+		if err != nil || ok {
+			return s, err
+		}
+	}
+	return summarizeExact(ctx, st, q)
+}
+
+// summarizeExact computes the summary from every conversation of the range.
+func summarizeExact(ctx context.Context, st *store.Store, q Query) (Summary, error) {
 	dur, err := durationFunc(ctx, st, q)
+	if err != nil {
+		return Summary{}, err
+	}
+	surveys, err := loadSurveyScores(ctx, st, q)
 	if err != nil {
 		return Summary{}, err
 	}
 	groups := map[string]*agg{}
 	err = st.StreamReportRows(ctx, q.filter(), func(r *store.ReportRow) error {
 		key := groupKey(q.GroupBy, r)
+		surveys.add(key, r.ID)
 		g := groups[key]
 		if g == nil {
 			g = &agg{}
@@ -103,6 +124,8 @@ func Summarize(ctx context.Context, st *store.Store, q Query) (Summary, error) {
 			ResolutionSeconds:    statsOf(g.resolution),
 			PublicShare:          ratio(g.publicFirst, g.responded),
 			SLAAttainment:        ratio(g.metSLA, g.withPolicy),
+			CSAT:                 surveys.csat(key),
+			NPS:                  surveys.nps(key),
 		})
 	}
 	slices.SortFunc(out.Groups, func(a, b Group) int {

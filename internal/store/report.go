@@ -44,24 +44,20 @@ type ReportRow struct {
 	Sentiment        sql.NullFloat64
 }
 
-// The first reply is found through the messages index (conversation_id,
-// created_at, id): it is the outbound, non-holding message sent at the
-// conversation's first_response_at.
+// The first reply's visibility and agent are kept on the conversation
+// (first_reply_public, first_replier_id) by triggers of migration 0016, so
+// the report reads one row per conversation and no messages.
 const reportSelect = `SELECT c.id, ch.name, ch.type, c.thread_id, c.public, c.status, c.created_at,
-	c.first_response_at, COALESCE(fr.public, FALSE), COALESCE(fa.name, ''), c.acknowledged_at, c.resolved_at,
+	c.first_response_at, c.first_reply_public, COALESCE(fa.name, ''), c.acknowledged_at, c.resolved_at,
 	COALESCE(a.name, ''), COALESCE(t.name, ''), c.needs_response, c.spam, c.sla_policy_id IS NOT NULL, c.sla_breached, c.sentiment_score
 FROM conversations c
 JOIN channels ch ON ch.id = c.channel_id
 LEFT JOIN agents a ON a.id = c.assignee_id
 LEFT JOIN teams t ON t.id = c.team_id
-LEFT JOIN messages fr ON fr.id = (SELECT m.id FROM messages m WHERE m.conversation_id = c.id AND m.created_at = c.first_response_at
-	AND m.direction = 'out' AND m.holding = FALSE ORDER BY m.id LIMIT 1)
-LEFT JOIN agents fa ON fa.id = fr.author_agent_id`
+LEFT JOIN agents fa ON fa.id = c.first_replier_id`
 
-// StreamReportRows calls fn for each conversation the filter selects, oldest
-// first, without holding them all in memory. An error from fn stops the
-// stream and is returned.
-func (s *Store) StreamReportRows(ctx context.Context, f ReportFilter, fn func(*ReportRow) error) error {
+// reportFilterWhere returns the conditions and arguments of a filter.
+func reportFilterWhere(f ReportFilter) ([]string, []any) {
 	where := []string{"c.workspace_id = ?", "c.created_at >= ?", "c.created_at < ?"}
 	args := []any{f.WorkspaceID, ms(f.From), ms(f.To)}
 	if f.ChannelType != "" {
@@ -73,7 +69,47 @@ func (s *Store) StreamReportRows(ctx context.Context, f ReportFilter, fn func(*R
 	if f.Public != nil {
 		where, args = append(where, "c.public = ?"), append(args, *f.Public)
 	}
-	rows, err := s.query(ctx, reportSelect+" WHERE "+strings.Join(where, " AND ")+" ORDER BY c.created_at, c.id", args...)
+	return where, args
+}
+
+// CountReportConversations counts the conversations the filter selects, up
+// to limit: a report asks whether a range is small enough to compute exactly
+// without counting all of a large one.
+func (s *Store) CountReportConversations(ctx context.Context, f ReportFilter, limit int) (int, error) {
+	where, args := reportFilterWhere(f)
+	join := ""
+	if f.ChannelType != "" || f.Account != "" {
+		join = " JOIN channels ch ON ch.id = c.channel_id"
+	}
+	var n int
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM conversations c`+join+` WHERE `+
+		strings.Join(where, " AND ")+` LIMIT ?) r`, append(args, limit)...).Scan(&n)
+	return n, s.mapErr("count report conversations", err)
+}
+
+// StreamReportRowsByID calls fn for each of the conversations named (any
+// order), as StreamReportRows sees them: the roll-up summary names the group
+// of the few conversations it needs one by one (surveys).
+func (s *Store) StreamReportRowsByID(ctx context.Context, workspaceID string, ids []string, fn func(*ReportRow) error) error {
+	return chunks(ids, 1, func(part []string) error {
+		args := []any{workspaceID}
+		for _, id := range part {
+			args = append(args, id)
+		}
+		return s.streamReportRows(ctx, reportSelect+" WHERE c.workspace_id = ? AND c.id IN ("+placeholders(len(part))+")", args, fn)
+	})
+}
+
+// StreamReportRows calls fn for each conversation the filter selects, oldest
+// first, without holding them all in memory. An error from fn stops the
+// stream and is returned.
+func (s *Store) StreamReportRows(ctx context.Context, f ReportFilter, fn func(*ReportRow) error) error {
+	where, args := reportFilterWhere(f)
+	return s.streamReportRows(ctx, reportSelect+" WHERE "+strings.Join(where, " AND ")+" ORDER BY c.created_at, c.id", args, fn)
+}
+
+func (s *Store) streamReportRows(ctx context.Context, q string, args []any, fn func(*ReportRow) error) error {
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return s.mapErr("report rows", err)
 	}

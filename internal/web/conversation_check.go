@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-
-	"github.com/heed-dev/heed/internal/compose"
 )
 
 // checkDraft runs the composer's pre-send checks on the draft as the agent
@@ -16,5 +14,5 @@ func (h *Handler) checkDraft(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.renderFragment(w, http.StatusOK, "inbox", "compose_warnings", struct{ Warnings []compose.Warning }{res.Warnings})
+	return h.renderFragment(w, http.StatusOK, "inbox", "compose_warnings", warningsData(r.PostFormValue("text"), res.Warnings))
 }

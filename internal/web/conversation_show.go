@@ -34,6 +34,11 @@ type convData struct {
 	WindowClosedAt time.Time
 	HumanAgent     bool               // the channel may send with Meta's human-agent tag
 	Saved          []store.SavedReply // saved replies, variables filled for this conversation
+	Surveys        []surveyView       // CSAT/NPS surveys of the conversation (survey_view.go)
+	Collab         collabView         // presence, pending approvals, collision warning (collab_view.go)
+
+	// Links are the public post it moved from, the private conversation it moved to.
+	Links []inbox.LinkedConversation
 }
 
 // MaxLength is the reply limit shown by the composer's counter (0: none).
@@ -55,6 +60,9 @@ func (h *Handler) loadConv(ctx context.Context, r *http.Request, id string, q li
 	conv, err := h.Store.GetConversation(ctx, a.WorkspaceID, id)
 	if err != nil {
 		return nil, err
+	}
+	if a.Role == model.RoleContributor && conv.AssigneeID != a.ID {
+		return nil, errNotFound // contributors see only what is assigned to them
 	}
 	msgs, err := h.Store.ListMessages(ctx, conv.ID)
 	if err != nil {
@@ -111,7 +119,19 @@ func (h *Handler) loadConv(ctx context.Context, r *http.Request, id string, q li
 	if err != nil {
 		return nil, err
 	}
-	return &convData{Saved: saved, Caps: caps, DMLink: dmLink, WindowClosedAt: windowClosed, HumanAgent: humanAgent, Conv: conv, Messages: views, Agents: agents, Teams: teams, Me: a, CSRF: stateOf(r).session.CSRFToken, List: q}, nil
+	surveys, err := h.surveyViews(ctx, conv.ID)
+	if err != nil {
+		return nil, err
+	}
+	collab, err := h.loadCollab(ctx, a, conv)
+	if err != nil {
+		return nil, err
+	}
+	links, err := h.Inbox.LinkedConversations(ctx, a, conv.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &convData{Surveys: surveys, Links: links, Collab: collab, Saved: saved, Caps: caps, DMLink: dmLink, WindowClosedAt: windowClosed, HumanAgent: humanAgent, Conv: conv, Messages: views, Agents: agents, Teams: teams, Me: a, CSRF: stateOf(r).session.CSRFToken, List: q}, nil
 }
 
 // showConversation shows one conversation beside the list it was opened

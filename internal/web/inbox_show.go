@@ -117,9 +117,13 @@ func (l listData) Href(id string) string {
 }
 
 func (h *Handler) loadList(ctx context.Context, a model.Agent, q listQuery) (listData, error) {
-	rows, next, err := h.Store.ListConversations(ctx, store.ConversationFilter{WorkspaceID: a.WorkspaceID, View: q.View,
+	f := store.ConversationFilter{WorkspaceID: a.WorkspaceID, View: q.View,
 		AgentID: a.ID, Status: q.Status, ChannelID: q.Channel, Query: q.Q, Cursor: q.Cursor, Limit: 50,
-		Sentiment: q.Sentiment, Intent: q.Intent, PersonalData: q.PII})
+		Sentiment: q.Sentiment, Intent: q.Intent, PersonalData: q.PII}
+	if a.Role == model.RoleContributor {
+		f.AssigneeID = a.ID // contributors see only what is assigned to them
+	}
+	rows, next, err := h.Store.ListConversations(ctx, f)
 	if err != nil {
 		return listData{}, err
 	}

@@ -18,7 +18,10 @@ import (
 // one is missing or does not parse, so a broken template never ships.
 var pages = []string{
 	"setup", "login", "inbox", "error",
-	"admin_agents", "admin_teams", "admin_channels", "admin_tokens", "admin_routing",
+	"admin_agents", "admin_teams", "admin_channels", "admin_tokens", "admin_routing", "admin_kb",
+	"approvals", "admin_compose", "listening",
+	"reports", "reports_conversations", "live_board",
+	"admin_survey",
 }
 
 type views struct {
@@ -43,7 +46,7 @@ func parseViews(fsys fs.FS, a *assets) (*views, error) {
 		"toJSON":         func(v any) string { b, _ := json.Marshal(v); return string(b) },
 		"intents":        func() []string { return intentChoices },
 		"intentLabel":    func(s string) string { return strings.ReplaceAll(s, "_", " ") },
-		"roles":          func() []model.Role { return []model.Role{model.RoleAgent, model.RoleSupervisor, model.RoleAdmin} },
+		"roles":          func() []model.Role { return roleChoices },
 	}
 	partials, err := fs.Glob(fsys, "partials/*.html")
 	if err != nil {

@@ -24,6 +24,7 @@ import (
 	"github.com/heed-dev/heed/internal/channel"
 	"github.com/heed-dev/heed/internal/compose"
 	"github.com/heed-dev/heed/internal/inbox"
+	"github.com/heed-dev/heed/internal/listening"
 	"github.com/heed-dev/heed/internal/model"
 	"github.com/heed-dev/heed/internal/realtime"
 	"github.com/heed-dev/heed/internal/store"
@@ -57,6 +58,8 @@ type Deps struct {
 	X *XOAuth
 	// Composer runs the pre-send checks (nil: none).
 	Composer *compose.Checker
+	// Listening is the listening service (nil: no listening page).
+	Listening *listening.Service
 }
 
 // Handler serves the UI.
@@ -119,19 +122,25 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /setup", h.public(h.createSetup))
 	mux.Handle("GET /login", h.public(h.showLogin))
 	mux.Handle("POST /login", h.public(h.submitLogin))
-	mux.Handle("POST /logout", h.authed(model.RoleAgent, h.submitLogout))
+	mux.Handle("POST /logout", h.authed(model.RoleContributor, h.submitLogout))
 
-	mux.Handle("GET /inbox", h.authed(model.RoleAgent, h.showInbox))
-	mux.Handle("GET /events", h.authed(model.RoleAgent, h.streamEvents))
-	mux.Handle("GET /conversations/{id}", h.authed(model.RoleAgent, h.showConversation))
-	mux.Handle("POST /conversations/{id}/reply", h.authed(model.RoleAgent, h.replyConversation))
+	mux.Handle("GET /inbox", h.authed(model.RoleContributor, h.showInbox))
+	mux.Handle("GET /events", h.authed(model.RoleContributor, h.streamEvents))
+	mux.Handle("GET /conversations/{id}", h.authed(model.RoleContributor, h.showConversation))
+	mux.Handle("POST /conversations/{id}/reply", h.authed(model.RoleContributor, h.replyConversation))
 	mux.Handle("POST /conversations/{id}/note", h.authed(model.RoleAgent, h.noteConversation))
 	mux.Handle("POST /conversations/{id}/assign", h.authed(model.RoleAgent, h.assignConversation))
 	mux.Handle("POST /conversations/{id}/status", h.authed(model.RoleAgent, h.statusConversation))
 	mux.Handle("POST /conversations/{id}/spam", h.authed(model.RoleAgent, h.spamConversation))
-	mux.Handle("GET /notifications", h.authed(model.RoleAgent, h.showNotifications))
+	mux.Handle("GET /notifications", h.authed(model.RoleContributor, h.showNotifications))
+	mux.Handle("GET /listening", h.authed(model.RoleAgent, h.showListening))
+	mux.Handle("POST /listening/preview", h.authed(model.RoleAgent, h.previewListenRule))
+	mux.Handle("POST /listening/rules", h.authed(model.RoleSupervisor, h.saveListenRule))
+	mux.Handle("POST /listening/rules/{id}/delete", h.authed(model.RoleSupervisor, h.deleteListenRule))
+	mux.Handle("POST /listening/mentions/{id}/conversation", h.authed(model.RoleAgent, h.openMentionConversation))
+	mux.Handle("GET /listening/mentions/{id}/conversation", h.authed(model.RoleAgent, h.showMentionConversation))
 	mux.Handle("POST /messages/{id}/{verb}", h.authed(model.RoleAgent, h.moderateMessage))
-	mux.Handle("POST /conversations/{id}/check", h.authed(model.RoleAgent, h.checkDraft))
+	mux.Handle("POST /conversations/{id}/check", h.authed(model.RoleContributor, h.checkDraft))
 
 	mux.Handle("GET /admin/agents", h.authed(model.RoleAdmin, h.listAgents))
 	mux.Handle("POST /admin/agents", h.authed(model.RoleAdmin, h.createAgent))
@@ -139,8 +148,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /oauth/x/callback", h.authed(model.RoleAdmin, h.xCallback))
 	mux.Handle("GET /admin/routing", h.authed(model.RoleAdmin, h.showRouting))
 	mux.Handle("POST /admin/routing", h.authed(model.RoleAdmin, h.saveRouting))
+	mux.Handle("GET /admin/survey", h.authed(model.RoleAdmin, h.showSurveySettings))
+	mux.Handle("POST /admin/survey", h.authed(model.RoleAdmin, h.saveSurveySettings))
 	mux.Handle("POST /admin/routing/test", h.authed(model.RoleAdmin, h.testRouting))
-	mux.Handle("POST /availability", h.authed(model.RoleAgent, h.setAvailability))
+	mux.Handle("POST /availability", h.authed(model.RoleContributor, h.setAvailability))
 	mux.Handle("GET /admin/teams", h.authed(model.RoleAdmin, h.listTeams))
 	mux.Handle("POST /admin/teams", h.authed(model.RoleAdmin, h.createTeam))
 	mux.Handle("GET /admin/channels", h.authed(model.RoleAdmin, h.listChannels))
@@ -148,4 +159,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /admin/tokens", h.authed(model.RoleAdmin, h.listTokens))
 	mux.Handle("POST /admin/tokens", h.authed(model.RoleAdmin, h.createToken))
 	mux.Handle("POST /admin/tokens/{id}/revoke", h.authed(model.RoleAdmin, h.revokeToken))
+	h.registerCollab(mux)
+	h.registerReports(mux)
+	h.registerAssists(mux)
 }

@@ -170,6 +170,7 @@ func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := []visitorMessage{}
+	var srv *visitorSurvey
 	conv, err := h.Store.GetConversationByThread(r.Context(), ch.ID, visitorID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		h.fail(w, r, err)
@@ -193,8 +194,15 @@ func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request) {
 			}
 			out = append(out, vm)
 		}
+		if srv, err = h.currentSurvey(r.Context(), conv.ID, time.Now()); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"messages": out})
+	writeJSON(w, http.StatusOK, struct {
+		Messages []visitorMessage `json:"messages"`
+		Survey   *visitorSurvey   `json:"survey,omitempty"` // the CSAT/NPS question, once sent (survey.go)
+	}{out, srv})
 }
 
 // firstName is how an agent signs to visitors: the first word of their name,

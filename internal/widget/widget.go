@@ -13,6 +13,7 @@
 //	POST    /widget/{channel_id}/messages    a visitor message → 202 (200 if a repeat)
 //	GET     /widget/{channel_id}/messages    the visitor's conversation, never notes
 //	GET     /widget/{channel_id}/events      SSE: "message" when the conversation changed
+//	POST    /widget/{channel_id}/survey      the visitor's one-click CSAT/NPS answer (survey.go)
 //	GET     /widget/{channel_id}/demo        a test page embedding the widget
 //	OPTIONS /widget/{channel_id}/...         CORS preflight
 package widget
@@ -37,6 +38,7 @@ type Deps struct {
 	Broker    realtime.Broker
 	BaseURL   string
 	Log       *slog.Logger
+	Surveys   SurveyAnswerer // nil: surveys cannot be answered in the widget
 }
 
 // Handler serves the widget.
@@ -65,6 +67,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /widget/{channel_id}/messages", cors(http.HandlerFunc(h.createMessage)))
 	mux.Handle("GET /widget/{channel_id}/messages", cors(http.HandlerFunc(h.listMessages)))
 	mux.Handle("GET /widget/{channel_id}/events", cors(http.HandlerFunc(h.streamEvents)))
+	mux.Handle("POST /widget/{channel_id}/survey", cors(http.HandlerFunc(h.answerSurvey)))
 	mux.HandleFunc("GET /widget/{channel_id}/demo", h.showDemo)
 	mux.Handle("OPTIONS /widget/{channel_id}/{action}", cors(http.HandlerFunc(h.preflight)))
 }

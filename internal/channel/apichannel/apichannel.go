@@ -146,6 +146,10 @@ type Reply struct {
 	Public         bool   `json:"public"`
 	Author         string `json:"author,omitempty"`
 	CreatedAt      string `json:"created_at"`
+	// Survey is set on a CSAT/NPS question: the receiver may show answer
+	// buttons; the answer comes back as an inbound message whose text is
+	// the score ("5").
+	Survey *channel.SurveyQuestion `json:"survey,omitempty"`
 }
 
 // Send POSTs the reply to the channel's callback URL, signed, with the
@@ -155,7 +159,7 @@ func (c *Connector) Send(ctx context.Context, ch model.Channel, out channel.Outb
 		return fmt.Errorf("api channel %s has no callback URL: %w", ch.ID, channel.ErrPermanent)
 	}
 	body, err := json.Marshal(Reply{ID: out.MessageID, ConversationID: out.ConversationID, ThreadID: out.ThreadID, InReplyTo: out.InReplyTo,
-		Text: out.Text, Public: out.Public, Author: out.AgentName, CreatedAt: out.CreatedAt.UTC().Format(time.RFC3339)})
+		Text: out.Text, Public: out.Public, Author: out.AgentName, CreatedAt: out.CreatedAt.UTC().Format(time.RFC3339), Survey: out.Survey})
 	if err != nil {
 		return fmt.Errorf("encode reply: %w", err)
 	}

@@ -132,6 +132,14 @@
     es.addEventListener('conversation', changed);
     es.addEventListener('message', changed);
     es.addEventListener('resync', function () { refreshList(); refreshConv(); });
+    // Pages with their own live parts (listening.js) hear about new mentions.
+    es.addEventListener('mention', function (ev) {
+      document.dispatchEvent(new CustomEvent('heed:mention', { detail: ev.data }));
+    });
+    // Presence is collab.js's: hand it the event.
+    es.addEventListener('presence', function (ev) {
+      document.dispatchEvent(new CustomEvent('heed:presence', { detail: ev.data }));
+    });
     es.addEventListener('notification', function (ev) {
       changed(ev);
       refreshNotices();

@@ -149,10 +149,8 @@ func TestHostileTextStaysText(t *testing.T) {
 
 	b.login(n.url, "ada@acme.test", "long enough pw")
 	b.until("the conversation in the list", `document.querySelector("#conv-list .conv-row") !== null`)
-	b.do("open it",
-		chromedp.Click(chromedp.CSS("#conv-list .conv-row")),
-		chromedp.WaitVisible(chromedp.CSS("#thread .msg-in .msg-text")),
-	)
+	b.click("open it", "#conv-list .conv-row")
+	b.do("the thread", chromedp.WaitVisible(chromedp.CSS("#thread .msg-in .msg-text")))
 	b.until("the live stream", `document.body.classList.contains("live")`)
 	// A second message arrives live: it goes through the fragment refresh.
 	n.postInbound(t, ch, "h2", "thread-h", author, hostile+" again")

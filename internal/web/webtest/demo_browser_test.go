@@ -57,7 +57,8 @@ func TestDemoCommentHideAndPrivateReply(t *testing.T) {
 	if !eval[bool](b, `window.heedTestMarker === true`) {
 		t.Fatal("the page reloaded to show the comment")
 	}
-	b.do("open it", chromedp.Click(chromedp.CSS(`#conv-list .conv-row`)), chromedp.WaitVisible(chromedp.CSS("#thread .msg-in")))
+	b.click("open it", "#conv-list .conv-row")
+	b.do("the thread", chromedp.WaitVisible(chromedp.CSS("#thread .msg-in")))
 	b.until("the Facebook channel's actions", `!!document.querySelector("#thread .msg-in .act-hide")`)
 	b.do("hide it", chromedp.Click(chromedp.CSS("#thread .msg-in .act-hide")))
 	b.until("marked hidden", `document.querySelector("#thread .msg-in").innerText.includes("hidden from the public")`)

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -230,6 +231,15 @@ func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		b.t.Fatalf("%s: %v\n%s", what, err, b.dump())
 	}
+}
+
+// click clicks the element once it exists, inside the page in one step: a
+// live update that replaces the element between finding and clicking it
+// (inbox rows re-render on every pipeline event) cannot make the click miss,
+// as chromedp.Click's node ids can.
+func (b *browser) click(what, selector string) {
+	b.t.Helper()
+	b.until(what, `(() => { const e = document.querySelector(`+strconv.Quote(selector)+`); if (!e) return false; e.click(); return true })()`)
 }
 
 // eval evaluates a JavaScript expression.

@@ -64,6 +64,12 @@
     ".msg.failed{background:#fff;color:#1f2328;border:1px solid #cf222e}",
     ".who{display:block;font-size:11px;opacity:.8;margin-bottom:2px}",
     ".retry{display:block;margin-top:4px;border:0;background:transparent;color:#cf222e;cursor:pointer;padding:0;font:inherit;font-size:12px;text-decoration:underline}",
+    ".survey{align-self:stretch;padding:10px 12px;border-radius:12px;background:#fff;border:1px solid #d0d7de;white-space:pre-wrap}",
+    ".scores{display:flex;flex-wrap:wrap;gap:4px;margin-top:8px}",
+    ".score{min-width:32px;height:32px;border:1px solid #2557d6;border-radius:6px;background:#fff;color:#2557d6;cursor:pointer;font:inherit;font-weight:600}",
+    ".score:hover,.score:focus-visible{background:#2557d6;color:#fff;outline:none}",
+    ".score:disabled{opacity:.5;cursor:default}",
+    ".thanks{margin-top:6px;font-weight:600}",
     ".notice{padding:6px 12px;font-size:12px;color:#cf222e;background:#fff5f5}",
     ".composer{display:flex;flex-direction:column;gap:6px;padding:8px;border-top:1px solid #d0d7de;background:#fff}",
     ".name,.text{font:inherit;color:#1f2328;background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:6px 8px;width:100%}",
@@ -258,6 +264,7 @@
   }
 
   var messages = []; // the conversation as Heed has it
+  var survey = null; // the CSAT/NPS question waiting for a click, or answered
   var pending = [];  // sent from this page, not yet in messages
   var fetching = false, fetchAgain = false;
   function refresh() {
@@ -268,6 +275,7 @@
       return r.json();
     }).then(function (b) {
       messages = (b && b.messages) || [];
+      survey = (b && b.survey) || null;
       var have = {};
       messages.forEach(function (m) { if (m.external_id) have[m.external_id] = true; });
       pending = pending.filter(function (p) { return !have[p.external_id]; });
@@ -363,8 +371,51 @@
       }
       log.appendChild(b);
     });
+    if (survey) log.appendChild(surveyCard(survey));
     if (atBottom || pending.length) log.scrollTop = log.scrollHeight;
     updateBadge();
+  }
+
+  // surveyCard shows the satisfaction question with one button per score,
+  // or the score given. The question is text, never HTML.
+  var answering = false;
+  function surveyCard(s) {
+    var card = el("div", "survey");
+    card.setAttribute("data-survey", s.id);
+    card.appendChild(d.createTextNode(s.question));
+    if (s.status === "answered") {
+      card.appendChild(el("div", "thanks", "Thank you! You rated " + s.score + "/" + s.max + "."));
+      return card;
+    }
+    var row = el("div", "scores");
+    row.setAttribute("role", "group");
+    row.setAttribute("aria-label", "Your rating");
+    for (var n = s.min; n <= s.max; n++) {
+      var b = el("button", "score", String(n));
+      b.type = "button";
+      b.disabled = answering;
+      b.setAttribute("data-score", String(n));
+      b.setAttribute("aria-label", "Rate " + n + " out of " + s.max);
+      b.addEventListener("click", answer.bind(null, s, n));
+      row.appendChild(b);
+    }
+    card.appendChild(row);
+    return card;
+  }
+
+  function answer(s, n) {
+    if (answering) return;
+    answering = true;
+    render();
+    call("POST", "/survey", { survey_id: s.id, score: n }).then(function (r) {
+      if (!r.ok && r.status !== 409) showNotice("Your rating was not saved. Please try again.");
+      else showNotice("");
+    }, function () {
+      showNotice("Your rating was not saved: no connection.");
+    }).then(function () {
+      answering = false;
+      refresh();
+    });
   }
 
   function newestReply() {
