@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -57,7 +58,63 @@ func (a *App) startListening(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var xRules []source.XRule
+	if a.Config.ListenXRulesFile != "" {
+		if xRules, err = readXRules(a.Config.ListenXRulesFile); err != nil {
+			return err
+		}
+	}
 	a.wg.Add(1)
-	go func() { defer a.wg.Done(); a.Listening.Run(ctx, srcs) }()
+	go func() {
+		defer a.wg.Done()
+		syncXRules(ctx, a.Log, srcs, xRules)
+		a.Listening.Run(ctx, srcs)
+	}()
 	return nil
+}
+
+// syncXRules makes the X stream's server-side rules what the file says
+// before streaming: X keeps rules between connections. A failure is logged;
+// the rules already registered keep working. nil rules leave X's alone.
+func syncXRules(ctx context.Context, log *slog.Logger, srcs []source.Source, rules []source.XRule) {
+	if rules == nil {
+		return
+	}
+	for _, s := range srcs {
+		x, ok := s.(*source.XStream)
+		if !ok {
+			continue
+		}
+		added, deleted, err := x.SyncRules(ctx, rules)
+		if err != nil {
+			log.Error("sync X stream rules", "error", err)
+			continue
+		}
+		log.Info("X stream rules synced", "rules", len(rules), "added", added, "deleted", deleted)
+	}
+}
+
+// readXRules reads HEED_LISTEN_X_RULES_FILE: one rule per line, "value" or
+// "tag<TAB>value"; blank lines and lines starting with # are skipped.
+func readXRules(path string) ([]source.XRule, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: HEED_LISTEN_X_RULES_FILE: %w", err)
+	}
+	rules := []source.XRule{}
+	for i, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimRight(line, "\r")
+		if t := strings.TrimSpace(line); t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		r := source.XRule{Value: strings.TrimSpace(line)}
+		if tag, value, ok := strings.Cut(line, "\t"); ok {
+			r = source.XRule{Tag: strings.TrimSpace(tag), Value: strings.TrimSpace(value)}
+		}
+		if r.Value == "" {
+			return nil, fmt.Errorf("config: HEED_LISTEN_X_RULES_FILE line %d: empty rule", i+1)
+		}
+		rules = append(rules, r)
+	}
+	return rules, nil
 }

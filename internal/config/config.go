@@ -41,6 +41,11 @@ type Config struct {
 	ListenJetstreamURL  string // Bluesky Jetstream subscribe URL; default a public instance
 	ListenXBearerToken  string // X filtered stream: app-only bearer token
 	ListenXBaseURL      string // default the real X API
+	// ListenXRulesFile holds the X stream's own rules, one per line
+	// ("value" or "tag<TAB>value"): X sends only posts matching rules
+	// registered with it, so these are the broad pre-filter and the
+	// workspaces' listening rules do the precise matching.
+	ListenXRulesFile string
 	ListenMastodonURL   string // instance base URL, e.g. https://mastodon.social
 	ListenMastodonToken string
 	ListenMastodonTag   string // follow one hashtag (without #); empty: the public timeline
@@ -75,6 +80,7 @@ func FromEnv(c Config, getenv func(string) string) (Config, error) {
 		str("HEED_X_API_BASE", &c.XAPIBase), str("HEED_X_AUTHORIZE_URL", &c.XAuthorizeURL),
 		str("HEED_LISTEN_SOURCES", &c.ListenSources), str("HEED_LISTEN_JETSTREAM_URL", &c.ListenJetstreamURL),
 		str("HEED_LISTEN_X_BEARER_TOKEN", &c.ListenXBearerToken), str("HEED_LISTEN_X_BASE_URL", &c.ListenXBaseURL),
+		str("HEED_LISTEN_X_RULES_FILE", &c.ListenXRulesFile),
 		str("HEED_LISTEN_MASTODON_URL", &c.ListenMastodonURL), str("HEED_LISTEN_MASTODON_TOKEN", &c.ListenMastodonToken),
 		str("HEED_LISTEN_MASTODON_TAG", &c.ListenMastodonTag), str("HEED_LISTEN_REPLAY_FILE", &c.ListenReplayFile),
 	}
