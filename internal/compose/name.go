@@ -41,6 +41,10 @@ var (
 		"january": true, "february": true, "march": true, "april": true, "may": true, "june": true,
 		"july": true, "august": true, "september": true, "october": true, "november": true,
 		"december": true,
+		// Conjunctions that open a sentence after "Hello," ("Hello, If you have…").
+		"if": true, "when": true, "as": true, "since": true, "while": true, "once": true,
+		"unless": true, "because": true, "but": true, "or": true, "yet": true, "although": true,
+		"here": true, "there's": true, "here's": true, "just": true, "hope": true,
 		// Sentence openers before a comma.
 		"unfortunately": true, "however": true, "also": true, "please": true, "sorry": true,
 		"apologies": true, "great": true, "absolutely": true, "certainly": true, "thanks": true,
