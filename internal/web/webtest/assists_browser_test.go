@@ -91,7 +91,7 @@ func TestSpellingAndNameWarningsAndAddToDictionary(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#reply-text"), "Hi Dana, you can pay with zorbix in the app."))
 	b.until("both warnings", `!!document.querySelector('#composer-warnings [data-check="spelling"]') &&
 		!!document.querySelector('#composer-warnings [data-check="wrong_name"]')`)
-	b.do("add to dictionary", chromedp.Click(chromedp.CSS(`#composer-warnings .add-word[data-word="zorbix"]`)))
+	b.click("add to dictionary", `#composer-warnings .add-word[data-word="zorbix"]`)
 	b.until("the spelling warning gone, the name warning kept", `!document.querySelector('#composer-warnings [data-check="spelling"]') &&
 		!!document.querySelector('#composer-warnings [data-check="wrong_name"]')`)
 	words, err := n.app.Store.ListWorkspaceWords(context.Background(), ws)
@@ -113,10 +113,10 @@ func TestPrivateMoveLinksConversations(t *testing.T) {
 	b.do("type a reply with personal data", chromedp.Click(chromedp.CSS("#reply-text")),
 		chromedp.SendKeys(chromedp.CSS("#reply-text"), "Sorry Cleo, we will email you at cleo.park@example.com today."))
 	b.until("the personal-data warning with its fix", `!!document.querySelector('#composer-warnings [data-check="personal_data"] .fix-private-move')`)
-	b.do("move to private", chromedp.Click(chromedp.CSS(`#composer-warnings .fix-private-move`)))
+	b.click("move to private", `#composer-warnings .fix-private-move`)
 	b.until("the link to the private conversation", `document.querySelector("#conv-links").checkVisibility() && document.querySelector("#conv-links").innerText.includes("Moved to private:")`)
 	b.until("the message sent privately from the public thread", `[...document.querySelectorAll("#thread .msg-out")].some(m => m.innerText.includes("cleo.park@example.com") && m.innerText.includes("private"))`)
-	b.do("open the private side", chromedp.Click(chromedp.CSS("#conv-links a")))
+	b.click("open the private side", "#conv-links a")
 	b.until("the link back and the note", `!!document.querySelector("#conv-links") && document.querySelector("#conv-links").innerText.includes("From public post:") &&
 		document.querySelector("#thread").innerText.includes("Sent privately from the public post")`)
 	if eval[bool](b, `!!document.querySelector("#private-move")`) {

@@ -195,14 +195,14 @@ func TestPresenceAndCollisionBetweenTwoAgents(t *testing.T) {
 	if got := cb.got(); len(got) != 0 {
 		t.Fatalf("a held reply was delivered: %q", got)
 	}
-	ana.do("send anyway", chromedp.Click(chromedp.CSS("#send-anyway")))
+	ana.click("send anyway", "#send-anyway")
 	cb.waitDelivered(t, "it left our warehouse today")
 	ana.until("the sent reply in Ana's thread", `[...document.querySelectorAll("#thread .msg-out")].some(m => m.innerText.includes("it left our warehouse"))`)
 
 	// Bo opened the conversation before Ana's reply: his send is held too.
 	bo.do("Bo sends", chromedp.SendKeys(chromedp.CSS("#reply-text"), " arrives tomorrow."), chromedp.Click(chromedp.CSS("#send-reply")))
 	bo.until("Bo's collision warning", `document.querySelector("#collision") !== null && /Ada Admin replied \d+ s ago: Hi Maria, it left our warehouse today/.test(document.querySelector("#collision").innerText)`)
-	bo.do("Bo sends anyway", chromedp.Click(chromedp.CSS("#send-anyway")))
+	bo.click("Bo sends anyway", "#send-anyway")
 	cb.waitDelivered(t, "your parcel arrives tomorrow")
 	if got := cb.got(); len(got) != 2 {
 		t.Fatalf("deliveries = %q, want two", got)

@@ -60,7 +60,7 @@ func TestDemoCommentHideAndPrivateReply(t *testing.T) {
 	b.click("open it", "#conv-list .conv-row")
 	b.do("the thread", chromedp.WaitVisible(chromedp.CSS("#thread .msg-in")))
 	b.until("the Facebook channel's actions", `!!document.querySelector("#thread .msg-in .act-hide")`)
-	b.do("hide it", chromedp.Click(chromedp.CSS("#thread .msg-in .act-hide")))
+	b.click("hide it", "#thread .msg-in .act-hide")
 	b.until("marked hidden", `document.querySelector("#thread .msg-in").innerText.includes("hidden from the public")`)
 	b.do("answer privately",
 		chromedp.Click(chromedp.CSS(`#reply-form input[name="private"]`)),

@@ -63,10 +63,8 @@ func TestListeningPreviewAndOpenConversation(t *testing.T) {
 	if !eval[bool](b, `window.heedTestMarker === true`) {
 		t.Fatal("the page reloaded instead of updating the feed")
 	}
-	b.do("open a conversation from the mention",
-		chromedp.Click(chromedp.CSS("#mention-list .mention:first-child button.open-conv")),
-		chromedp.WaitVisible(chromedp.CSS("#conv")),
-	)
+	b.click("open a conversation from the mention", "#mention-list .mention:first-child button.open-conv")
+	b.do("the conversation", chromedp.WaitVisible(chromedp.CSS("#conv")))
 	b.until("the conversation in the inbox", `location.pathname.startsWith("/conversations/") && document.querySelector("#conv").innerText.includes("acme refund please")`)
 	b.checkClean()
 }

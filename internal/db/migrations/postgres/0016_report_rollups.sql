@@ -33,11 +33,11 @@ CREATE TRIGGER conversations_first_reply_on_message AFTER INSERT ON messages
 CREATE FUNCTION heed_first_reply_on_message_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE conversations c SET (first_reply_public, first_replier_id) = (SELECT f.public, f.agent FROM heed_first_reply(c.id, c.first_response_at) f)
-    WHERE c.id = NEW.conversation_id AND c.first_response_at IS NOT NULL;
+    WHERE c.id IN (NEW.conversation_id, OLD.conversation_id) AND c.first_response_at IS NOT NULL;
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER conversations_first_reply_on_update AFTER UPDATE OF direction, holding, public, author_agent_id, created_at ON messages
+CREATE TRIGGER conversations_first_reply_on_update AFTER UPDATE OF conversation_id, direction, holding, public, author_agent_id, created_at ON messages
     FOR EACH ROW EXECUTE FUNCTION heed_first_reply_on_message_update();
 
 CREATE FUNCTION heed_first_reply_on_time() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -58,7 +58,7 @@ CREATE TABLE report_dirty (
     workspace_id  TEXT NOT NULL,
     span          TEXT NOT NULL CHECK (span IN ('day', 'month')),
     period        BIGINT NOT NULL,
-    shard         INTEGER NOT NULL DEFAULT 0,
+    shard         BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (workspace_id, span, period, shard)
 );
 
@@ -90,19 +90,20 @@ CREATE TABLE report_durations (
 INSERT INTO report_dirty (workspace_id, span, period)
 SELECT DISTINCT workspace_id, 'day', created_at - created_at % 86400000 FROM conversations;
 
--- Marks with DO UPDATE, not DO NOTHING: the update locks an existing mark
--- until this transaction commits, so a refresh that deletes the mark waits
--- for it and then reads this transaction's change (a refresh that started
--- earlier cannot delete a mark inserted after it and the day stays dirty).
--- The random shard keeps concurrent writers of one day off one row. The
--- triggers are statement-level (transition tables): one upsert per day a
+-- Every writing transaction inserts marks of its own (shard = its
+-- transaction id), so writers never wait for each other on a mark: shared
+-- marks locked until commit (an upsert) deadlocked two nodes' SLA ticks
+-- that touched the same days in different orders. A refresh deletes the
+-- marks committed before its DELETE and reads the facts after it, so a
+-- writer that commits later keeps its mark and the day stays dirty. The
+-- triggers are statement-level (transition tables): one insert per day a
 -- statement touched, not one per row.
 CREATE FUNCTION heed_report_dirty_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO report_dirty (workspace_id, span, period, shard)
-    SELECT workspace_id, 'day', day, floor(random() * 8)::int
+    SELECT workspace_id, 'day', day, txid_current()
     FROM (SELECT DISTINCT workspace_id, created_at - created_at % 86400000 AS day FROM changed) d
-    ON CONFLICT (workspace_id, span, period, shard) DO UPDATE SET shard = EXCLUDED.shard;
+    ON CONFLICT (workspace_id, span, period, shard) DO NOTHING;
     RETURN NULL;
 END
 $$;
@@ -114,7 +115,7 @@ CREATE TRIGGER report_dirty_on_delete AFTER DELETE ON conversations
 CREATE FUNCTION heed_report_dirty_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO report_dirty (workspace_id, span, period, shard)
-    SELECT workspace_id, 'day', day, floor(random() * 8)::int
+    SELECT workspace_id, 'day', day, txid_current()
     FROM (
         SELECT o.workspace_id, o.created_at - o.created_at % 86400000 AS day FROM old_rows o JOIN new_rows n ON n.id = o.id
         WHERE o.workspace_id IS DISTINCT FROM n.workspace_id OR o.channel_id IS DISTINCT FROM n.channel_id
@@ -127,7 +128,7 @@ BEGIN
         SELECT n.workspace_id, n.created_at - n.created_at % 86400000 FROM old_rows o JOIN new_rows n ON n.id = o.id
         WHERE o.workspace_id IS DISTINCT FROM n.workspace_id OR o.created_at IS DISTINCT FROM n.created_at
     ) d
-    ON CONFLICT (workspace_id, span, period, shard) DO UPDATE SET shard = EXCLUDED.shard;
+    ON CONFLICT (workspace_id, span, period, shard) DO NOTHING;
     RETURN NULL;
 END
 $$;
