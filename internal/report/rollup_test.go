@@ -238,3 +238,57 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// Reports running while agents change conversations never fail and, once
+// the writers stop, agree with the exact path: no change slips between a
+// refresh's read and its claim of the dirty marks.
+func TestRollupsFollowConcurrentWriters(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		st, wsID := world(t, d)
+		f := reporttest.Build(t, st, wsID)
+		care := f.Care.ID
+		ids := []string{f.Conv["A1"], f.Conv["A2"], f.Conv["A3"], f.Conv["F1"], f.Conv["F2"], f.Conv["W1"]}
+		q := report.Query{WorkspaceID: wsID, From: reporttest.From, To: reporttest.To, GroupBy: report.ByTeam, Hours: report.HoursCalendar}
+		done := make(chan struct{})
+		errs := make(chan error, 3)
+		go func() {
+			defer close(done)
+			for i := range 60 {
+				id := ids[i%len(ids)]
+				team := ""
+				if i%2 == 0 {
+					team = care
+				}
+				if err := st.AssignConversation(ctx, wsID, id, "", team); err != nil {
+					errs <- err
+					return
+				}
+				status := model.StatusResolved
+				if i%3 == 0 {
+					status = model.StatusWaiting
+				}
+				if err := st.SetConversationStatus(ctx, wsID, id, status, reporttest.T0.Add(time.Duration(30+i)*time.Hour)); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+		for running := true; running; {
+			select {
+			case <-done:
+				running = false
+			default:
+			}
+			if _, err := report.SummarizeRollups(ctx, st, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		select {
+		case err := <-errs:
+			t.Fatal(err)
+		default:
+		}
+		compareAll(t, st, wsID, [][2]time.Time{{reporttest.From, reporttest.To}, {reporttest.From.AddDate(0, -1, 0), reporttest.To.AddDate(0, 1, 0)}})
+	})
+}

@@ -153,10 +153,11 @@ type ReportRollupStats struct {
 // of a workspace with rollup, and then those of months (month starts) that
 // are dirty. It returns quickly when nothing is dirty.
 //
-// On PostgreSQL deleting the marks waits for writers that hold one (their
-// trigger upserts it), and the facts are read after that, so a change
-// committed by such a writer is in the recomputed day; a writer that marks
-// later leaves the day dirty for the next refresh.
+// On PostgreSQL every writing transaction inserts marks of its own (shard =
+// its transaction id, migration 0016): the DELETE takes the marks committed
+// before it, and the facts are read by later statements, so those writers'
+// changes are in the recomputed days; a writer that commits after the DELETE
+// keeps its mark and the day stays dirty for the next refresh.
 func (s *Store) RefreshReportRollups(ctx context.Context, workspaceID string, months []int64, rollup ReportRollupFunc) (ReportRollupStats, error) {
 	var stats ReportRollupStats
 	var dirty int

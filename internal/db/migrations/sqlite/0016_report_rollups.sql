@@ -25,14 +25,14 @@ BEGIN
     WHERE id = NEW.conversation_id AND first_response_at = NEW.created_at;
 END;
 
-CREATE TRIGGER conversations_first_reply_on_update AFTER UPDATE OF direction, holding, public, author_agent_id, created_at ON messages
+CREATE TRIGGER conversations_first_reply_on_update AFTER UPDATE OF conversation_id, direction, holding, public, author_agent_id, created_at ON messages
 BEGIN
     UPDATE conversations SET
         first_reply_public = COALESCE((SELECT m.public FROM messages m WHERE m.conversation_id = conversations.id
             AND m.created_at = conversations.first_response_at AND m.direction = 'out' AND m.holding = FALSE ORDER BY m.id LIMIT 1), FALSE),
         first_replier_id = (SELECT m.author_agent_id FROM messages m WHERE m.conversation_id = conversations.id
             AND m.created_at = conversations.first_response_at AND m.direction = 'out' AND m.holding = FALSE ORDER BY m.id LIMIT 1)
-    WHERE id = NEW.conversation_id AND first_response_at IS NOT NULL;
+    WHERE id IN (NEW.conversation_id, OLD.conversation_id) AND first_response_at IS NOT NULL;
 END;
 
 CREATE TRIGGER conversations_first_reply_on_time AFTER UPDATE OF first_response_at ON conversations
