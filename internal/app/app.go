@@ -38,6 +38,7 @@ import (
 	"github.com/heed-dev/heed/internal/listening"
 	"github.com/heed-dev/heed/internal/outbound"
 	"github.com/heed-dev/heed/internal/realtime"
+	"github.com/heed-dev/heed/internal/report"
 	"github.com/heed-dev/heed/internal/secret"
 	"github.com/heed-dev/heed/internal/slaclock"
 	"github.com/heed-dev/heed/internal/store"
@@ -239,9 +240,38 @@ func (a *App) Start(ctx context.Context) error {
 	if err := a.startListening(ctx); err != nil {
 		return err
 	}
-	a.wg.Add(1)
+	a.wg.Add(2)
 	go func() { defer a.wg.Done(); a.Surveys.RunReconciler(ctx, time.Minute, 30*time.Second) }()
+	go func() { defer a.wg.Done(); a.refreshReports(ctx, 5*time.Minute) }()
 	return nil
+}
+
+// refreshReports keeps the report roll-ups current between reports, which
+// bounds the dirty marks that writers leave behind.
+func (a *App) refreshReports(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		ids, err := a.Store.ListWorkspaceIDs(ctx)
+		if err != nil {
+			a.Log.Warn("report roll-ups: list workspaces", "error", err)
+			continue
+		}
+		for _, id := range ids {
+			if stats, err := report.RefreshRollups(ctx, a.Store, id); err != nil {
+				if ctx.Err() == nil {
+					a.Log.Warn("report roll-ups", "workspace_id", id, "error", err)
+				}
+			} else if stats.Days > 0 {
+				a.Log.Debug("report roll-ups refreshed", "workspace_id", id, "days", stats.Days, "conversations", stats.Conversations)
+			}
+		}
+	}
 }
 
 // maintain runs periodic housekeeping: expired sessions go, and SQLite's

@@ -396,3 +396,11 @@ func rollupKeys(ctx context.Context, st *store.Store, groupBy, dim string, byID 
 		return KeyAll, true
 	}, nil
 }
+
+// RefreshRollups recomputes a workspace's dirty days now. Reports do it on
+// read; the app also runs it periodically so the dirty marks (one per
+// writing transaction and day) stay few and the first report after a busy
+// day does not pay for all of it.
+func RefreshRollups(ctx context.Context, st *store.Store, workspaceID string) (store.ReportRollupStats, error) {
+	return st.RefreshReportRollups(ctx, workspaceID, nil, rollupDay)
+}

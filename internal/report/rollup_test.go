@@ -292,3 +292,30 @@ func TestRollupsFollowConcurrentWriters(t *testing.T) {
 		compareAll(t, st, wsID, [][2]time.Time{{reporttest.From, reporttest.To}, {reporttest.From.AddDate(0, -1, 0), reporttest.To.AddDate(0, 1, 0)}})
 	})
 }
+
+// The periodic refresh recomputes the days that writes dirtied, once: a
+// second refresh with nothing new written finds nothing to do.
+func TestRefreshRollupsClearsDirtyDays(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		st, wsID := world(t, d)
+		lines := `{"channel_type":"x","account":"Brand","thread_id":"r1","public":true,"messages":[` +
+			`{"external_id":"r1-in","direction":"inbound","author":{"id":"c1"},"text":"help","created_at":"2026-02-01T10:00:00Z"},` +
+			`{"external_id":"r1-out","direction":"outbound","author":{"id":"Brand"},"text":"sure","created_at":"2026-02-01T10:05:00Z"}]}` + "\n" +
+			`{"channel_type":"x","account":"Brand","thread_id":"r2","public":true,"messages":[` +
+			`{"external_id":"r2-in","direction":"inbound","author":{"id":"c2"},"text":"help","created_at":"2026-02-03T10:00:00Z"}]}` + "\n"
+		if _, err := report.Import(ctx, st, bytes.NewReader([]byte(lines)), report.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		first, err := report.RefreshRollups(ctx, st, wsID)
+		must(t, err)
+		if first.Days < 2 || first.Conversations < 2 {
+			t.Fatalf("first refresh %+v, want both imported days recomputed", first)
+		}
+		again, err := report.RefreshRollups(ctx, st, wsID)
+		must(t, err)
+		if again.Days != 0 {
+			t.Fatalf("second refresh recomputed %+v, want nothing", again)
+		}
+	})
+}
