@@ -186,9 +186,11 @@ func (h *Handler) searchAssists(w http.ResponseWriter, r *http.Request) {
 
 // movePrivate sends text privately to the customer of a public
 // conversation and links it to the private conversation (both directions).
+// The optional "reason" (a key of inbox.RedirectReasons) says why.
 func (h *Handler) movePrivate(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Text         string    `json:"text"`
+		Reason       string    `json:"reason"`
 		SeenAt       time.Time `json:"seen_at"`
 		Acknowledged []string  `json:"acknowledged"`
 	}
@@ -196,7 +198,7 @@ func (h *Handler) movePrivate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := agentFrom(r.Context())
-	mv, err := h.Inbox.MovePrivate(r.Context(), h.Registry, a, r.PathValue("id"), inbox.ReplyInput{Text: in.Text, Seen: in.SeenAt, Acknowledged: in.Acknowledged})
+	mv, err := h.Inbox.MovePrivate(r.Context(), h.Registry, a, r.PathValue("id"), inbox.ReplyInput{Text: in.Text, Seen: in.SeenAt, Acknowledged: in.Acknowledged}, in.Reason)
 	if replyHeld(w, err) {
 		return // awaiting approval, held by a collision or blocked: collab.go
 	}
@@ -207,6 +209,7 @@ func (h *Handler) movePrivate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, map[string]any{
 		"public_conversation_id":  mv.Public.ID,
 		"private_conversation_id": mv.Private.ID,
+		"redirect_reason":         mv.Public.RedirectReason,
 		"message":                 toMessageJSON(mv.Message, a),
 	})
 }

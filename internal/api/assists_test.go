@@ -110,14 +110,28 @@ func TestAssistsAndPrivateMoveAPI(t *testing.T) {
 				t.Fatalf("inserts: %v", inserts)
 			}
 
-			r = w.c.postJSON("/api/v1/conversations/"+id+"/private-move", map[string]string{"text": "Please DM us your order number."})
+			// An unknown reason is refused before anything is sent.
+			before := len(w.c.do("GET", "/api/v1/conversations/"+id, nil, nil).JSON(t)["messages"].([]any))
+			r = w.c.postJSON("/api/v1/conversations/"+id+"/private-move", map[string]string{"text": "Please DM us.", "reason": "bored"})
+			if code, field := r.errorOf(t); r.Status != http.StatusBadRequest || code != "invalid" || field != "reason" {
+				t.Fatalf("move with an unknown reason: %d %s", r.Status, r.Body)
+			}
+			if after := len(w.c.do("GET", "/api/v1/conversations/"+id, nil, nil).JSON(t)["messages"].([]any)); after != before {
+				t.Fatalf("a refused move stored messages: %d → %d", before, after)
+			}
+			r = w.c.postJSON("/api/v1/conversations/"+id+"/private-move", map[string]string{"text": "Please DM us your order number.", "reason": "order"})
 			if r.Status != http.StatusCreated {
 				t.Fatalf("move: %d %s", r.Status, r.Body)
 			}
 			mv := r.JSON(t)
 			privID := mv["private_conversation_id"].(string)
-			if privID == "" || privID == id || mv["public_conversation_id"] != id {
+			if privID == "" || privID == id || mv["public_conversation_id"] != id || mv["redirect_reason"] != "order" {
 				t.Fatalf("move: %v", mv)
+			}
+			// A second move keeps the first move's reason.
+			r = w.c.postJSON("/api/v1/conversations/"+id+"/private-move", map[string]string{"text": "Any news on the order?", "reason": "complaint"})
+			if mv2 := r.JSON(t); r.Status != http.StatusCreated || mv2["private_conversation_id"] != privID || mv2["redirect_reason"] != "order" {
+				t.Fatalf("second move: %d %s", r.Status, r.Body)
 			}
 			// The customer gets it privately, through the channel's webhook.
 			apptest.Eventually(t, 10*time.Second, "private delivery", func() bool {
@@ -129,8 +143,8 @@ func TestAssistsAndPrivateMoveAPI(t *testing.T) {
 				return false
 			})
 			priv := w.c.do("GET", "/api/v1/conversations/"+privID, nil, nil).JSON(t)
-			if priv["public"] != false || len(priv["messages"].([]any)) != 1 {
-				t.Fatalf("private side (public false, the move's note): %v", priv)
+			if priv["public"] != false || len(priv["messages"].([]any)) != 2 {
+				t.Fatalf("private side (public false, the two moves' notes): %v", priv)
 			}
 			r = w.c.postJSON("/api/v1/conversations/"+privID+"/private-move", map[string]string{"text": "x"})
 			if code, field := r.errorOf(t); r.Status != http.StatusBadRequest || code != "invalid" || field != "conversation" {

@@ -207,7 +207,8 @@ func TestReportCSVAPI(t *testing.T) {
 		t.Fatalf("export is not valid CSV: %v\n%s", err, body)
 	}
 	if strings.Join(rows[0], ",") != "id,account,channel_type,thread_id,public,status,created_at,first_response_seconds,resolution_seconds,"+
-		"acknowledged_seconds,responded,assignee,team,sla_breached,sentiment,spam,survey_kind,survey_score" {
+		"acknowledged_seconds,responded,assignee,team,sla_breached,sentiment,spam,survey_kind,survey_score,"+
+		"first_reply_public,first_replier,redirect_reason,customer" {
 		t.Errorf("header %v", rows[0])
 	}
 	// One row per conversation in range: the fixture's nine and the hostile one.
@@ -216,17 +217,17 @@ func TestReportCSVAPI(t *testing.T) {
 	}
 	byID := map[string][]string{}
 	for _, r := range rows[1:] {
-		if len(r) != 18 {
+		if len(r) != 22 {
 			t.Fatalf("row with %d cells: %v", len(r), r)
 		}
 		byID[r[0]] = r
 	}
 	// A1: holding reply at +2 min, answer at +10, resolved at +60.
-	if got := strings.Join(byID[e.fx.Conv["A1"]][1:], ","); got != "AskBrand,x,thread-A1,true,resolved,2026-03-02T08:00:00Z,600,3600,120,true,Ana,Care,false,,false,," {
+	if got := strings.Join(byID[e.fx.Conv["A1"]][1:], ","); got != "AskBrand,x,thread-A1,true,resolved,2026-03-02T08:00:00Z,600,3600,120,true,Ana,Care,false,,false,,,true,Ana,,'@a1" {
 		t.Errorf("A1 row: %s", got)
 	}
 	// A negative sentiment stays a number; W1 was never answered.
-	if got := strings.Join(byID[e.fx.Conv["W1"]][1:], ","); got != "Chat,webchat,thread-W1,false,new,2026-03-02T13:00:00Z,,,,false,,,false,-0.6,false,," {
+	if got := strings.Join(byID[e.fx.Conv["W1"]][1:], ","); got != "Chat,webchat,thread-W1,false,new,2026-03-02T13:00:00Z,,,,false,,,false,-0.6,false,,,,,,'@w1" {
 		t.Errorf("W1 row: %s", got)
 	}
 	// A4 is spam: answered, but not "responded".

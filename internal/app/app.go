@@ -270,6 +270,9 @@ func (a *App) refreshReports(ctx context.Context, every time.Duration) {
 			} else if stats.Days > 0 {
 				a.Log.Debug("report roll-ups refreshed", "workspace_id", id, "days", stats.Days, "conversations", stats.Conversations)
 			}
+			if _, err := report.RefreshDashboards(ctx, a.Store, id); err != nil && ctx.Err() == nil {
+				a.Log.Warn("report dashboard roll-ups", "workspace_id", id, "error", err)
+			}
 		}
 	}
 }

@@ -64,6 +64,29 @@ func importCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return err
 	}
+	// Build the report roll-ups of the imported days now, so that the
+	// first report after an import of years does not wait for them.
+	if res.Created+res.Updated > 0 {
+		start := time.Now()
+		if prog != nil {
+			fmt.Fprint(stderr, "building report roll-ups…")
+		}
+		ids, err := s.ListWorkspaceIDs(ctx)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, err := report.RefreshRollups(ctx, s, id); err != nil {
+				return fmt.Errorf("report roll-ups: %w", err)
+			}
+			if _, err := report.RefreshDashboards(ctx, s, id); err != nil {
+				return fmt.Errorf("report roll-ups: %w", err)
+			}
+		}
+		if prog != nil {
+			fmt.Fprintf(stderr, "\r\033[Kreport roll-ups built in %s\n", time.Since(start).Round(time.Millisecond))
+		}
+	}
 	printImportSummary(stdout, res)
 	return nil
 }

@@ -40,29 +40,31 @@ func (e *BlockedError) Error() string {
 // screenReply decides whether a reply may go out now: collisions hold it for
 // a second click, a contributor's reply and (where the workspace says so) a
 // reply with a blocking warning wait for approval, and any other blocking
-// warning refuses it. nil means send.
-func (s *Service) screenReply(ctx context.Context, actor model.Agent, conversationID, text string, in ReplyInput) error {
+// warning refuses it. A nil error means send: passed is then what the
+// message stores as checks_passed (nil when no composer is configured).
+func (s *Service) screenReply(ctx context.Context, actor model.Agent, conversationID, text string, in ReplyInput) (passed *bool, err error) {
 	conv, err := s.store.GetConversation(ctx, actor.WorkspaceID, conversationID)
 	if err != nil {
-		return fmt.Errorf("reply: %w", err)
+		return nil, fmt.Errorf("reply: %w", err)
 	}
 	contributor := actor.Role == model.RoleContributor
 	if contributor && conv.AssigneeID != actor.ID {
-		return fmt.Errorf("reply: contributor %s is not assigned to %s: %w", actor.ID, conv.ID, store.ErrNotFound)
+		return nil, fmt.Errorf("reply: contributor %s is not assigned to %s: %w", actor.ID, conv.ID, store.ErrNotFound)
 	}
 	if !in.Seen.IsZero() {
 		if err := s.checkCollision(ctx, actor, conv.ID, in.Seen, in.Acknowledged); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	var warnings []compose.Warning
 	var blocking []compose.Warning
 	if s.Composer != nil {
-		res, err := s.CheckDraft(ctx, s.Composer, s.Registry, actor, conv.ID, text, !in.Private)
+		res, err := s.runChecks(ctx, s.Composer, s.Registry, actor, conv, text, !in.Private)
 		if err != nil {
-			return fmt.Errorf("reply: checks: %w", err)
+			return nil, fmt.Errorf("reply: checks: %w", err)
 		}
 		warnings = res.Warnings
+		passed = checksPassed(warnings)
 		for _, w := range warnings {
 			if w.Blocking {
 				blocking = append(blocking, w)
@@ -76,14 +78,14 @@ func (s *Service) screenReply(ctx context.Context, actor model.Agent, conversati
 	case len(blocking) > 0:
 		set, err := s.store.GetComposeSettings(ctx, actor.WorkspaceID)
 		if err != nil {
-			return fmt.Errorf("reply: %w", err)
+			return nil, fmt.Errorf("reply: %w", err)
 		}
 		if !set.BlockingNeedsApproval {
-			return &BlockedError{Warnings: blocking}
+			return nil, &BlockedError{Warnings: blocking}
 		}
 		reason = store.ApprovalByBlockingCheck
 	default:
-		return nil
+		return passed, nil
 	}
 	checks, _ := json.Marshal(compose.Result{Warnings: warnings}.Warnings)
 	if warnings == nil {
@@ -114,11 +116,38 @@ func (s *Service) screenReply(ctx context.Context, actor model.Agent, conversati
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("reply: hold for approval: %w", err)
+		return nil, fmt.Errorf("reply: hold for approval: %w", err)
 	}
 	a.AuthorName = actor.Name
 	s.approvalChanged(conv.WorkspaceID, conv.ID, a.ID)
-	return &AwaitingApprovalError{Approval: a}
+	return nil, &AwaitingApprovalError{Approval: a}
+}
+
+// checkApproved runs the checks on an approved reply's final text (the
+// supervisor may have edited it) as its author's, for checks_passed: nil
+// when no composer is configured. Warnings never stop it: a supervisor
+// approved it. No access check either: Approve sends it as the author's
+// even when the conversation was reassigned since.
+func (s *Service) checkApproved(ctx context.Context, author model.Agent, conversationID, text string, in ReplyInput) (*bool, error) {
+	if s.Composer == nil {
+		return nil, nil
+	}
+	conv, err := s.store.GetConversation(ctx, author.WorkspaceID, conversationID)
+	if err != nil {
+		return nil, fmt.Errorf("reply: %w", err)
+	}
+	res, err := s.runChecks(ctx, s.Composer, s.Registry, author, conv, text, !in.Private)
+	if err != nil {
+		return nil, fmt.Errorf("reply: checks: %w", err)
+	}
+	return checksPassed(res.Warnings), nil
+}
+
+// checksPassed is a reply's checks_passed: true when the checks the
+// workspace has switched on found nothing, warning or blocking.
+func checksPassed(warnings []compose.Warning) *bool {
+	ok := len(warnings) == 0
+	return &ok
 }
 
 // approvalChanged tells browsers: the conversation (its thread shows the

@@ -20,6 +20,13 @@ func (s *Service) CheckDraft(ctx context.Context, c *compose.Checker, reg Regist
 	if actor.Role == model.RoleContributor && conv.AssigneeID != actor.ID {
 		return compose.Result{}, store.ErrNotFound // contributors see only what is assigned to them
 	}
+	return s.runChecks(ctx, c, reg, actor, conv, text, public)
+}
+
+// runChecks is CheckDraft on a conversation already read and access already
+// granted: the send path (screenReply, an approved reply) checks the final
+// text with exactly the inputs the composer had while the agent typed.
+func (s *Service) runChecks(ctx context.Context, c *compose.Checker, reg Registry, actor model.Agent, conv model.Conversation, text string, public bool) (compose.Result, error) {
 	in := compose.Input{Text: text, Public: public && conv.Public, ChannelType: conv.ChannelType, Language: conv.Language,
 		ConversationID: conv.ID, AgentName: actor.Name, CustomerNegative: conv.SentimentLabel == "negative",
 		ThreadHasPersonalData: conv.PersonalData}

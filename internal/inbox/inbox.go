@@ -104,9 +104,18 @@ func (s *Service) Reply(ctx context.Context, actor model.Agent, conversationID s
 	if len(text) > MaxReplyBytes {
 		return model.Message{}, &ValidationError{Field: "text", Message: fmt.Sprintf("longer than %d bytes", MaxReplyBytes)}
 	}
-	if !in.Note && !in.approved {
-		// Collisions, contributors and blocking checks may hold the reply.
-		if err := s.screenReply(ctx, actor, conversationID, text, in); err != nil {
+	// Whether the reply passed the composer's checks, stored for reports
+	// (nil: not checked, as for notes).
+	var passed *bool
+	if !in.Note {
+		var err error
+		if in.approved {
+			passed, err = s.checkApproved(ctx, actor, conversationID, text, in)
+		} else {
+			// Collisions, contributors and blocking checks may hold the reply.
+			passed, err = s.screenReply(ctx, actor, conversationID, text, in)
+		}
+		if err != nil {
 			return model.Message{}, err
 		}
 	}
@@ -141,6 +150,7 @@ func (s *Service) Reply(ctx context.Context, actor model.Agent, conversationID s
 			m.Direction = model.DirectionOut
 			m.DeliveryStatus = model.DeliveryQueued
 			m.Holding = in.Holding
+			m.ChecksPassed = passed
 			if m.InReplyTo, err = tx.LastInboundExternalID(ctx, conv.ID); err != nil {
 				return err
 			}

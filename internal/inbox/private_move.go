@@ -67,10 +67,17 @@ func privateThread(conv model.Conversation, ident model.Identity) string {
 // customer's answers belong to is found or opened, linked to the public one
 // in both directions, and given a note of what was sent. A second move of
 // the same conversation reuses the same private conversation.
-func (s *Service) MovePrivate(ctx context.Context, reg Registry, actor model.Agent, publicID string, in ReplyInput) (Move, error) {
+//
+// reason is why (a key of RedirectReasons, "" when not given; anything
+// else is refused before sending). It is stored on the public conversation
+// with the link, once: a later move keeps the first move's reason.
+func (s *Service) MovePrivate(ctx context.Context, reg Registry, actor model.Agent, publicID string, in ReplyInput, reason string) (Move, error) {
 	text := in.Text
 	if strings.TrimSpace(text) == "" {
 		return Move{}, &ValidationError{Field: "text", Message: "write the private message first"}
+	}
+	if err := checkRedirectReason(reason); err != nil {
+		return Move{}, err
 	}
 	conv, err := s.store.GetConversation(ctx, actor.WorkspaceID, publicID)
 	if err != nil {
@@ -124,12 +131,19 @@ func (s *Service) MovePrivate(ctx context.Context, reg Registry, actor model.Age
 		if err := tx.LinkConversations(ctx, actor.WorkspaceID, conv.ID, priv.ID, actor.ID); err != nil {
 			return err
 		}
+		if err := tx.SetRedirectReason(ctx, actor.WorkspaceID, conv.ID, reason); err != nil {
+			return err
+		}
 		note := model.Message{WorkspaceID: priv.WorkspaceID, ConversationID: priv.ID, ChannelID: priv.ChannelID, AuthorAgentID: actor.ID,
 			Direction: model.DirectionNote, Text: "Sent privately from the public post: " + strings.TrimSpace(text)}
 		if _, _, err := tx.InsertMessage(ctx, note); err != nil {
 			return err
 		}
-		data, _ := json.Marshal(map[string]string{"public_id": conv.ID, "private_id": priv.ID})
+		ev := map[string]string{"public_id": conv.ID, "private_id": priv.ID}
+		if reason != "" {
+			ev["reason"] = reason // this move's; the conversation keeps the first
+		}
+		data, _ := json.Marshal(ev)
 		for _, id := range []string{conv.ID, priv.ID} {
 			if err := tx.InsertEvent(ctx, model.Event{WorkspaceID: actor.WorkspaceID, ConversationID: id, ActorAgentID: actor.ID, Kind: "moved_private", Data: data}); err != nil {
 				return err
@@ -143,6 +157,9 @@ func (s *Service) MovePrivate(ctx context.Context, reg Registry, actor model.Age
 	s.Changed(actor.WorkspaceID, priv.ID, "")
 	if priv, err = s.store.GetConversation(ctx, actor.WorkspaceID, priv.ID); err != nil {
 		return Move{}, err
+	}
+	if conv.RedirectReason == "" {
+		conv.RedirectReason = reason // as SetRedirectReason stored it
 	}
 	return Move{Public: conv, Private: priv, Message: msg}, nil
 }

@@ -227,6 +227,11 @@ type Conversation struct {
 	PersonalData   bool
 	NeedsResponse  bool
 
+	// RedirectReason is why a public conversation was taken private (a key
+	// of inbox.RedirectReasons; "" when not given or never moved): the
+	// first move's reason.
+	RedirectReason string
+
 	// Joined for display; filled by list and get queries.
 	CustomerName   string
 	CustomerHandle string
@@ -273,6 +278,10 @@ type Message struct {
 	DeletedAt        *time.Time
 	Hidden           bool
 	Holding          bool // a holding reply: acknowledges, does not answer
+	// ChecksPassed is whether an agent's reply had no warning from the
+	// composer's checks when sent; nil when not checked (customer messages,
+	// notes, imported history, no composer configured).
+	ChecksPassed *bool
 
 	AuthorName string // agent name for out/note, filled by queries
 }

@@ -279,6 +279,117 @@ func benchSummary(b *testing.B, engine db.Engine, n int) {
 	}
 	logf("%s: summary p95 over all %d calls: %s", engine, len(samples), p95(samples).Round(time.Millisecond))
 
+	// The reports page: its summary (one group, or the account's) and its
+	// dashboard, per range and selection, each call preceded by a live
+	// change the dashboard sees (a reply in a conversation of the last day).
+	// The first call builds the dashboard roll-ups of every day.
+	page := func(d report.Detail) (time.Duration, report.Dashboard) {
+		start := time.Now()
+		if _, err := report.Summarize(ctx, st, d.Query); err != nil {
+			b.Fatal(err)
+		}
+		dash, err := report.BuildDashboard(ctx, st, d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start), dash
+	}
+	// The page reads days in the workspace's time zone (its business hours').
+	if err := st.SetBusinessHours(ctx, wsID, `{"time_zone":"Europe/Paris","week":{"monday":[{"start":"09:00","end":"18:00"}],`+
+		`"tuesday":[{"start":"09:00","end":"18:00"}],"wednesday":[{"start":"09:00","end":"18:00"}],"thursday":[{"start":"09:00","end":"18:00"}],`+
+		`"friday":[{"start":"09:00","end":"17:00"}]}}`); err != nil {
+		b.Fatal(err)
+	}
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Whole local days, as the page's date fields give them.
+	midnight := func(t time.Time) time.Time {
+		t = t.In(paris)
+		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, paris)
+	}
+	lastDay := midnight(end).AddDate(0, 0, 1)
+	took, _ = page(report.Detail{Query: report.Query{WorkspaceID: wsID, From: midnight(dataStart), To: lastDay, Hours: report.HoursCalendar}, Loc: paris})
+	logf("%s: first reports page (dashboard roll-up backfill) %s", engine, took.Round(time.Millisecond))
+	var parts, partBytes int64
+	if err := d.Read.QueryRowContext(ctx, `SELECT COUNT(*), SUM(LENGTH(part)) FROM report_dash WHERE span = 'day'`).Scan(&parts, &partBytes); err != nil {
+		b.Fatal(err)
+	}
+	took, _ = page(report.Detail{Query: report.Query{WorkspaceID: wsID, From: midnight(dataStart), To: lastDay, Hours: report.HoursCalendar}, Loc: paris})
+	logf("%s: %d day parts, %d bytes; the whole range again with nothing to refresh: %s", engine, parts, partBytes, took.Round(time.Millisecond))
+	var pageSamples []time.Duration
+	pagePerRange := map[string][]time.Duration{}
+	for round := range 3 {
+		for _, r := range ranges {
+			for si, account := range []string{"", "Brand1"} {
+				d := report.Detail{Query: report.Query{WorkspaceID: wsID, From: midnight(dataStart), To: lastDay.AddDate(0, 0, -round),
+					Hours: report.HoursCalendar, Account: account}, Loc: paris}
+				if r.days > 0 {
+					d.From = d.To.AddDate(0, 0, -r.days)
+				}
+				c, err := st.GetConversation(ctx, wsID, recent[(round*17+si)%len(recent)])
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, _, err := st.InsertMessage(ctx, model.Message{WorkspaceID: wsID, ConversationID: c.ID, ChannelID: c.ChannelID,
+					Direction: model.DirectionOut, AuthorAgentID: agents[round], Text: "following up", Public: true,
+					CreatedAt: end.Add(-time.Minute), DeliveryStatus: model.DeliverySent}); err != nil {
+					b.Fatal(err)
+				}
+				took, dash := page(d)
+				if dash.Conversations == 0 {
+					b.Fatalf("page %s %q: no conversations", r.name, account)
+				}
+				if took > 500*time.Millisecond {
+					logf("%s: slow page: %s account %q round %d took %s", engine, r.name, account, round, took.Round(time.Millisecond))
+				}
+				pageSamples = append(pageSamples, took)
+				pagePerRange[r.name] = append(pagePerRange[r.name], took)
+			}
+		}
+	}
+	b.ReportMetric(float64(p95(pageSamples).Milliseconds()), "page-p95-ms")
+	for _, r := range ranges {
+		ds := pagePerRange[r.name]
+		logf("%s: reports page %s: p95 %s max %s (%d calls)", engine, r.name, p95(ds).Round(time.Millisecond), slices.Max(ds).Round(time.Millisecond), len(ds))
+	}
+	logf("%s: reports page p95 over all %d calls: %s", engine, len(pageSamples), p95(pageSamples).Round(time.Millisecond))
+	// Where a page's time goes, over the whole range: the summary, the
+	// dashboard's refresh of one live change, the dashboard read.
+	whole := report.Detail{Query: report.Query{WorkspaceID: wsID, From: midnight(dataStart), To: lastDay, Hours: report.HoursCalendar}, Loc: paris}
+	for round := range 3 {
+		start := time.Now()
+		if _, err := report.Summarize(ctx, st, whole.Query); err != nil {
+			b.Fatal(err)
+		}
+		sumTook := time.Since(start)
+		c, err := st.GetConversation(ctx, wsID, recent[round])
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := st.InsertMessage(ctx, model.Message{WorkspaceID: wsID, ConversationID: c.ID, ChannelID: c.ChannelID,
+			Direction: model.DirectionOut, Text: "one more", Public: true, CreatedAt: end.Add(-time.Minute), DeliveryStatus: model.DeliverySent}); err != nil {
+			b.Fatal(err)
+		}
+		start = time.Now()
+		if _, err := report.RefreshDashboards(ctx, st, wsID); err != nil {
+			b.Fatal(err)
+		}
+		refreshTook := time.Since(start)
+		start = time.Now()
+		if _, err := report.BuildDashboard(ctx, st, whole); err != nil {
+			b.Fatal(err)
+		}
+		logf("%s: page parts over all: summary %s, dashboard refresh of one change %s, dashboard read %s", engine,
+			sumTook.Round(time.Millisecond), refreshTook.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+	}
+	start = time.Now()
+	if _, err := report.Collect(ctx, st, report.Detail{Query: report.Query{WorkspaceID: wsID, From: end.Add(-30 * 24 * time.Hour), To: end, Hours: report.HoursCalendar}, Loc: time.UTC}); err != nil {
+		b.Fatal(err)
+	}
+	logf("%s: exact dashboard collection over 30 days (the old way): %s", engine, time.Since(start).Round(time.Millisecond))
+
 	// The exact path over a month (the largest ranges it serves are
 	// ExactLimit conversations) and over everything, for comparison.
 	month := all

@@ -14,10 +14,12 @@ import (
 // CSVHeader is the header row of the conversation export.
 var CSVHeader = []string{"id", "account", "channel_type", "thread_id", "public", "status", "created_at",
 	"first_response_seconds", "resolution_seconds", "acknowledged_seconds", "responded", "assignee", "team",
-	"sla_breached", "sentiment", "spam", "survey_kind", "survey_score"}
+	"sla_breached", "sentiment", "spam", "survey_kind", "survey_score",
+	"first_reply_public", "first_replier", "redirect_reason", "customer"}
 
 // WriteCSV streams one row per conversation of the query (oldest first) as
-// RFC 4180 CSV. Durations are seconds (with milliseconds when there are any)
+// RFC 4180 CSV. Columns are only ever added at the end (API clients read
+// them by position). Durations are seconds (with milliseconds when there are any)
 // in the query's hours, empty when the event has not happened; responded
 // follows the summary's definition. Text cells are neutralised against
 // formula injection (see SafeCell).
@@ -57,6 +59,11 @@ func WriteCSV(ctx context.Context, st *store.Store, q Query, w io.Writer) error 
 		} else {
 			rec = append(rec, "", "")
 		}
+		firstPublic := ""
+		if r.FirstResponseAt.Valid {
+			firstPublic = strconv.FormatBool(r.FirstReplyPublic)
+		}
+		rec = append(rec, firstPublic, SafeCell(r.FirstReplier), SafeCell(r.RedirectReason), SafeCell(r.Customer))
 		return cw.Write(rec)
 	})
 	if err != nil {

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"cmp"
 	"slices"
 	"time"
 )
@@ -24,9 +23,10 @@ type Dashboard struct {
 	FirstContactBase int      // resolved conversations that needed and got a response
 	FirstContactRate *float64 // FirstContact / FirstContactBase
 
-	PublicResponded int      // public conversations that got a response
-	Redirected      int      // of those, answered first in private
-	RedirectShare   *float64 // Redirected / PublicResponded
+	PublicResponded int           // public conversations that got a response
+	Redirected      int           // of those, answered first in private
+	RedirectShare   *float64      // Redirected / PublicResponded
+	RedirectReasons []ReasonCount // Redirected by the reason given when they were taken private, most first
 
 	WithPolicy int // under an SLA policy
 	Breached   int // of those, breached
@@ -43,11 +43,18 @@ type Dashboard struct {
 	Scorecard []AccountCard
 }
 
+// ReasonCount is how many redirected conversations were taken private for
+// one reason (an inbox.RedirectReasons key; "" when none was given).
+type ReasonCount struct {
+	Reason string
+	Count  int
+}
+
 // Day is one day (in the report's time zone) of the trends.
 type Day struct {
 	Date       string // YYYY-MM-DD
 	In         int    // conversations started
-	Out        int    // conversations with a reply sent that day
+	Out        int    // replies sent that day (holding ones included) in the selected conversations
 	Scored     int    // conversations started that day with a sentiment score
 	Sentiment  *float64
 	sentiments float64
@@ -87,7 +94,6 @@ type AgentRow struct {
 	FirstResponse Stats
 	Resolved      int // of Answered, resolved
 	Replies       int // every reply sent in the range's conversations
-	frt           []int64
 }
 
 // AccountCard is one account's scorecard. Shares within a time are of the
@@ -109,183 +115,23 @@ type AccountCard struct {
 	SignatureShare            *float64
 	Named, Nameable           int
 	NameShare                 *float64
+	Checked, Passed           int      // replies sent through the composer's checks, and of those the ones without a warning
+	CheckShare                *float64 // Passed / Checked
 }
 
 // Build computes the dashboard of collected conversations over the
-// selection's days.
+// selection's days, exactly.
 func Build(convs []*Conversation, d Detail) Dashboard {
-	loc := d.Loc
-	if loc == nil {
-		loc = time.UTC
-	}
-	var b Dashboard
-	b.Days = daysOf(d.From, d.To, loc)
-	dayIndex := make(map[string]int, len(b.Days))
-	for i, day := range b.Days {
-		dayIndex[day.Date] = i
-	}
-	b.Histogram = make([]Bin, len(HistogramEdges))
-	for i, lo := range HistogramEdges {
-		b.Histogram[i] = Bin{Label: histogramLabels[i], Min: lo}
-		if i+1 < len(HistogramEdges) {
-			b.Histogram[i].Max = HistogramEdges[i+1]
-		}
-	}
-	var ack, next []int64
-	var delta float64
-	agents := map[string]*AgentRow{}
-	agent := func(name string) *AgentRow {
-		a := agents[name]
-		if a == nil {
-			a = &AgentRow{Name: name}
-			agents[name] = a
-		}
-		return a
-	}
-	cards := map[string]*AccountCard{}
+	p := newDashPart()
+	names := map[string]string{}
 	for _, c := range convs {
-		b.Conversations++
-		b.RepliesOut += c.Replies
-		if i, ok := dayIndex[c.Start.Format(time.DateOnly)]; ok {
-			day := &b.Days[i]
-			day.In++
-			if c.Sentiment.Valid {
-				day.Scored++
-				day.sentiments += c.Sentiment.Float64
-			}
-		}
-		for _, rd := range c.ReplyDays {
-			if i, ok := dayIndex[rd]; ok {
-				b.Days[i].Out++
-			}
-		}
-		wd, h := weekdayHour(c.Start)
-		b.Heatmap.Cells[wd][h]++
-		b.Heatmap.Max = max(b.Heatmap.Max, b.Heatmap.Cells[wd][h])
-		if c.Needing {
-			b.Needing++
-		}
-		if c.HasSLAPolicy {
-			b.WithPolicy++
-			if c.SLABreached {
-				b.Breached++
-			}
-		}
-		if c.Needing && c.Acknowledge >= 0 {
-			ack = append(ack, c.Acknowledge)
-		}
-		next = append(next, c.NextResponses...)
-		if c.Responded {
-			b.Responded++
-			b.Histogram[BinOf(c.FirstResponse)].Count++
-			if c.Public {
-				b.PublicResponded++
-				if c.Redirected() {
-					b.Redirected++
-				}
-			}
-			if c.ResolvedAt.Valid {
-				b.FirstContactBase++
-				if c.FirstContactResolved() {
-					b.FirstContact++
-				}
-			}
-		}
-		if ch, ok := c.SentimentChange(); ok {
-			b.SentimentChanged++
-			delta += ch
-			switch {
-			case ch > 0:
-				b.SentimentImproved++
-			case ch < 0:
-				b.SentimentWorsened++
-			}
-		}
-		if c.Responded && c.FirstReplier != "" {
-			a := agent(c.FirstReplier)
-			a.Answered++
-			a.frt = append(a.frt, c.FirstResponse)
-			if c.ResolvedAt.Valid {
-				a.Resolved++
-			}
-		}
-		for name, n := range c.AgentReplies {
-			agent(name).Replies += n
-		}
-		card := cards[c.Account]
-		if card == nil {
-			card = &AccountCard{Account: c.Account}
-			cards[c.Account] = card
-		}
-		card.add(c)
+		p.add(c)
+		names[c.ChannelID] = c.Account
 	}
-	for i := range b.Days {
-		day := &b.Days[i]
-		if day.Scored > 0 {
-			day.Sentiment = ptr(day.sentiments / float64(day.Scored))
-		}
-	}
-	b.Acknowledge, b.NextResponse, b.NextResponses = statsOf(ack), statsOf(next), len(next)
-	b.FirstContactRate = ratio(b.FirstContact, b.FirstContactBase)
-	b.RedirectShare = ratio(b.Redirected, b.PublicResponded)
-	if b.SentimentChanged > 0 {
-		b.SentimentDelta = ptr(delta / float64(b.SentimentChanged))
-	}
-	for _, a := range agents {
-		a.FirstResponse = statsOf(a.frt)
-		b.Agents = append(b.Agents, *a)
-	}
-	slices.SortFunc(b.Agents, func(x, y AgentRow) int {
-		return cmp.Or(cmp.Compare(y.Answered, x.Answered), cmp.Compare(y.Replies, x.Replies), cmp.Compare(x.Name, y.Name))
+	return p.dashboard(d, func(id string) (string, bool) {
+		n, ok := names[id]
+		return n, ok
 	})
-	for _, card := range cards {
-		card.finish()
-		b.Scorecard = append(b.Scorecard, *card)
-	}
-	slices.SortFunc(b.Scorecard, func(x, y AccountCard) int {
-		return cmp.Or(cmp.Compare(y.Conversations, x.Conversations), cmp.Compare(x.Account, y.Account))
-	})
-	return b
-}
-
-func (card *AccountCard) add(c *Conversation) {
-	card.Conversations++
-	card.Signed += c.Signed
-	card.Attributed += c.Attributed
-	card.Named += c.Named
-	card.Nameable += c.Nameable
-	if !c.Needing {
-		return
-	}
-	card.Needing++
-	if !c.Responded {
-		return
-	}
-	card.Responded++
-	for _, w := range []struct {
-		n     *int
-		limit int64
-	}{{&card.Within5m, 5 * 60_000}, {&card.Within1h, 3600_000}, {&card.Within6h, 6 * 3600_000}} {
-		if c.FirstResponse <= w.limit {
-			*w.n++
-		}
-	}
-	if c.ResolvedAt.Valid {
-		card.Resolved++
-		if c.FirstReplyPublic {
-			card.ResolvedPublic++
-		}
-	}
-}
-
-func (card *AccountCard) finish() {
-	card.ResponseRate = ratio(card.Responded, card.Needing)
-	card.Share5m = ratio(card.Within5m, card.Needing)
-	card.Share1h = ratio(card.Within1h, card.Needing)
-	card.Share6h = ratio(card.Within6h, card.Needing)
-	card.PublicResolution = ratio(card.ResolvedPublic, card.Resolved)
-	card.SignatureShare = ratio(card.Signed, card.Attributed)
-	card.NameShare = ratio(card.Named, card.Nameable)
 }
 
 // BinOf is the histogram bin of a first response of ms milliseconds.

@@ -77,6 +77,9 @@ func TestDashboardFixture(t *testing.T) {
 		eqI(t, "public responded", b.PublicResponded, 4)
 		eqI(t, "redirected", b.Redirected, 1)
 		eqF(t, "redirect share", b.RedirectShare, n(0.25))
+		if want := []report.ReasonCount{{Reason: "", Count: 1}}; !slices.Equal(b.RedirectReasons, want) {
+			t.Errorf("redirect reasons = %+v, want %+v (A2, no reason given)", b.RedirectReasons, want)
+		}
 		eqI(t, "sentiment changed", b.SentimentChanged, 0)
 		eqI(t, "with policy", b.WithPolicy, 4) // A1, A2, A3, F1
 		eqI(t, "breached", b.Breached, 2)      // A2, A3
@@ -89,7 +92,7 @@ func TestDashboardFixture(t *testing.T) {
 			t.Fatalf("days = %v, want %v", days, want)
 		}
 		in := []int{8, 0, 0, 0, 1}
-		out := []int{5, 1, 0, 0, 0} // Mon: A1 A2 A3 A4 F1; Tue: I1 (F2's reply is on 9 March, after the range)
+		out := []int{6, 1, 0, 0, 0} // replies sent: Mon A1 ×2 (holding + first response), A2, A3, A4, F1; Tue I1 (F2's reply is on 9 March, after the range)
 		for i, d := range b.Days {
 			eqI(t, d.Date+" in", d.In, in[i])
 			eqI(t, d.Date+" out", d.Out, out[i])

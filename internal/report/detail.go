@@ -77,6 +77,7 @@ func (d Detail) Values() url.Values {
 	}
 	set("channel_type", d.ChannelType)
 	set("account", d.Account)
+	set("tag", d.Tag)
 	if d.Public != nil {
 		v.Set("public", fmt.Sprint(*d.Public))
 	}
@@ -127,8 +128,10 @@ type Conversation struct {
 	Named, Nameable    int                 // substantive replies to a named customer, and of those the ones using the first name
 	AgentReplies       map[string]int      // replies (holding included) per agent name
 	Surveys            []store.SurveyScore // answered CSAT/NPS surveys
+	Checked, Passed    int                 // replies sent through the composer's checks, and of those the ones without a warning
 
-	analysed int // customer messages with a sentiment
+	analysed int     // customer messages with a sentiment
+	replyAt  []int64 // when each reply was sent (unix ms)
 }
 
 // TeamKey is the conversation's team as group_by=team keys it.
@@ -207,11 +210,11 @@ func collect(ctx context.Context, st *store.Store, d Detail, messages bool) ([]*
 	if err != nil {
 		return nil, fmt.Errorf("report: signatures: %w", err)
 	}
-	f := store.ReportFilter{WorkspaceID: d.WorkspaceID, From: d.From, To: d.To, ChannelType: d.ChannelType, Account: d.Account, Public: d.Public}
+	f := d.filter()
 	var out []*Conversation
 	byID := map[string]*Conversation{}
 	err = st.StreamReportRows(ctx, f, func(r *store.ReportRow) error {
-		c := &Conversation{ReportRow: *r, Start: time.UnixMilli(r.CreatedAt).In(d.Loc), FirstResponse: -1, Acknowledge: -1, Resolution: -1,
+		c := &Conversation{ReportRow: *r, Customer: r.Customer, Start: time.UnixMilli(r.CreatedAt).In(d.Loc), FirstResponse: -1, Acknowledge: -1, Resolution: -1,
 			AgentReplies: map[string]int{}}
 		if d.Team != "" && c.TeamKey() != d.Team || d.Agent != "" && c.AgentKey() != d.Agent {
 			return nil
@@ -272,6 +275,13 @@ func collect(ctx context.Context, st *store.Store, d Detail, messages bool) ([]*
 			return nil
 		}
 		c.Replies++
+		c.replyAt = append(c.replyAt, m.CreatedAt)
+		if m.ChecksPassed.Valid {
+			c.Checked++
+			if m.ChecksPassed.Bool {
+				c.Passed++
+			}
+		}
 		if m.AuthorAgent != "" {
 			c.AgentReplies[m.AuthorAgent]++
 		}

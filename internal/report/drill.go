@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heed-dev/heed/internal/inbox"
 	"github.com/heed-dev/heed/internal/store"
 )
 
@@ -23,6 +24,8 @@ import (
 //	hour:D-H              started on weekday D (0 = Monday) at hour H
 //	agent:NAME            responded, first substantive reply by NAME
 //	replies:NAME          NAME sent a reply
+//	redirected:REASON     public, first answered in private, taken private for
+//	                      REASON ("-": no reason given)
 //	account:METRIC:NAME   a scorecard cell: METRIC is all, needing, responded,
 //	                      5m, 1h, 6h, resolved or resolved_public
 var metrics = map[string]func(c *Conversation) bool{
@@ -103,7 +106,7 @@ func Match(bucket string) (func(c *Conversation) bool, string, error) {
 		case "day":
 			return func(c *Conversation) bool { return c.Start.Format(time.DateOnly) == value }, "Started on " + value, nil
 		case "out":
-			return func(c *Conversation) bool { return slices.Contains(c.ReplyDays, value) }, "Replied to on " + value, nil
+			return func(c *Conversation) bool { return slices.Contains(c.ReplyDays, value) }, "With a reply sent on " + value, nil
 		}
 		return func(c *Conversation) bool { return c.Sentiment.Valid && c.Start.Format(time.DateOnly) == value },
 			"Started on " + value + ", with a sentiment score", nil
@@ -123,6 +126,13 @@ func Match(bucket string) (func(c *Conversation) bool, string, error) {
 		}
 		return func(c *Conversation) bool { w, hh := weekdayHour(c.Start); return w == wd && hh == h },
 			fmt.Sprintf("Started on a %s, %02d:00–%02d:59", Weekdays[wd], h, h), nil
+	case "redirected":
+		reason := value
+		if reason == "-" {
+			reason = ""
+		}
+		return func(c *Conversation) bool { return c.Redirected() && c.RedirectReason == reason },
+			"Public, first answered in private: " + RedirectReasonLabel(reason), nil
 	case "agent":
 		return func(c *Conversation) bool { return c.Responded && c.FirstReplier == value },
 			"First answered by " + value, nil
@@ -137,6 +147,35 @@ func Match(bucket string) (func(c *Conversation) bool, string, error) {
 		return func(c *Conversation) bool { return c.Account == name && f(c) }, name + ": " + cardLabels[metric], nil
 	}
 	return nil, "", bad
+}
+
+// NarrowFor narrows a selection to what a bucket can hold, so that a
+// drill-down into one day of a year's report reads that day's
+// conversations only: day and scored buckets keep the conversations started
+// on their local day.
+func NarrowFor(d Detail, bucket string) Detail {
+	kind, value, _ := strings.Cut(bucket, ":")
+	if kind != "day" && kind != "scored" {
+		return d
+	}
+	loc := d.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	day, err := time.ParseInLocation(time.DateOnly, value, loc)
+	if err != nil {
+		return d
+	}
+	if from := day; from.After(d.From) {
+		d.From = from
+	}
+	if to := day.AddDate(0, 0, 1); to.Before(d.To) {
+		d.To = to
+	}
+	if !d.From.Before(d.To) {
+		d.To = d.From // nothing: the day is outside the range
+	}
+	return d
 }
 
 // needsMessages tells the buckets whose predicate reads facts of the message
@@ -162,3 +201,6 @@ func Filter(convs []*Conversation, match func(*Conversation) bool) []*Conversati
 	}
 	return out
 }
+
+// RedirectReasonLabel names a redirect reason for people.
+func RedirectReasonLabel(key string) string { return inbox.RedirectReasonLabel(key) }

@@ -296,9 +296,9 @@ func TestImportIdempotentAndSkips(t *testing.T) {
 		}
 		snapshot := csvOf(t, st, wsID)
 		for _, want := range []string{
-			",AskBrand,x,t1,true,resolved,2026-01-05T10:00:00Z,900,900,900,true,,,false,,false,,\n",
-			",AskBrand,x,t2,true,new,2026-01-05T11:00:00Z,,,,false,,,false,,false,,\n",
-			",Other Brand,x,t1,false,acknowledged,2026-01-05T12:00:00Z,600,,600,true,,,false,,false,,\n",
+			",AskBrand,x,t1,true,resolved,2026-01-05T10:00:00Z,900,900,900,true,,,false,,false,,,true,,,'@ana\n",
+			",AskBrand,x,t2,true,new,2026-01-05T11:00:00Z,,,,false,,,false,,false,,,,,,'@ben\n",
+			",Other Brand,x,t1,false,acknowledged,2026-01-05T12:00:00Z,600,,600,true,,,false,,false,,,false,,,'@ana\n",
 		} {
 			if !strings.Contains(snapshot, want) {
 				t.Errorf("export lacks %q:\n%s", want, snapshot)

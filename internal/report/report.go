@@ -54,10 +54,11 @@ type Query struct {
 	ChannelType string
 	Account     string
 	Public      *bool
+	Tag         string // conversations carrying this tag (routing rules set tags)
 }
 
 func (q Query) filter() store.ReportFilter {
-	return store.ReportFilter{WorkspaceID: q.WorkspaceID, From: q.From, To: q.To, ChannelType: q.ChannelType, Account: q.Account, Public: q.Public}
+	return store.ReportFilter{WorkspaceID: q.WorkspaceID, From: q.From, To: q.To, ChannelType: q.ChannelType, Account: q.Account, Public: q.Public, Tag: q.Tag}
 }
 
 // QueryError is a problem with a query that its author can fix.
@@ -70,11 +71,11 @@ func (e *QueryError) Error() string { return fmt.Sprintf("report: %s: %s", e.Fie
 
 // ParseQuery reads a report query from URL parameters: from and to
 // (RFC 3339; to defaults to now, from to DefaultRange before to), group_by,
-// hours (calendar or business), channel_type, account and public
+// hours (calendar or business), channel_type, account, tag and public
 // (true or false). The workspace is the caller's.
 func ParseQuery(v url.Values, workspaceID string, now time.Time) (Query, error) {
 	q := Query{WorkspaceID: workspaceID, To: now, GroupBy: v.Get("group_by"), Hours: v.Get("hours"),
-		ChannelType: v.Get("channel_type"), Account: v.Get("account")}
+		ChannelType: v.Get("channel_type"), Account: v.Get("account"), Tag: v.Get("tag")}
 	parseTime := func(field string, dst *time.Time) error {
 		s := v.Get(field)
 		if s == "" {

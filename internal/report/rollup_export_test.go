@@ -26,3 +26,12 @@ func SummarizeRollups(ctx context.Context, st *store.Store, q Query) (Summary, e
 var DurationBucket = durationBucket
 
 const BucketError = bucketError
+
+// DashboardRollups is the dashboard's roll-up path, whatever the range's size.
+func DashboardRollups(ctx context.Context, st *store.Store, d Detail) (Dashboard, error) {
+	b, ok, err := dashboardFromRollups(ctx, st, d, 0)
+	if err == nil && !ok {
+		err = errors.New("the dashboard roll-ups cannot answer this selection")
+	}
+	return b, err
+}

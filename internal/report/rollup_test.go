@@ -74,22 +74,35 @@ func sameSummary(t *testing.T, what string, exact, fast report.Summary) {
 	}
 }
 
-// compareAll compares both paths over every grouping and the ranges.
+// compareAll compares both paths over every grouping and the ranges, and
+// with channel filters where the roll-ups serve them.
 func compareAll(t *testing.T, st *store.Store, wsID string, ranges [][2]time.Time) {
 	t.Helper()
 	ctx := context.Background()
+	compare := func(q report.Query, what string) {
+		t.Helper()
+		exact, err := report.SummarizeExact(ctx, st, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fast, err := report.SummarizeRollups(ctx, st, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameSummary(t, what, exact, fast)
+	}
 	for _, r := range ranges {
 		for _, by := range []string{"", report.ByAccount, report.ByChannelType, report.ByTeam, report.ByAgent} {
 			q := report.Query{WorkspaceID: wsID, From: r[0], To: r[1], GroupBy: by, Hours: report.HoursCalendar}
-			exact, err := report.SummarizeExact(ctx, st, q)
-			if err != nil {
-				t.Fatal(err)
+			what := fmt.Sprintf("%s..%s by %q", r[0].Format(time.RFC3339Nano), r[1].Format(time.RFC3339Nano), by)
+			compare(q, what)
+			if by == report.ByTeam || by == report.ByAgent {
+				continue // channel filters need channel groups (or one group)
 			}
-			fast, err := report.SummarizeRollups(ctx, st, q)
-			if err != nil {
-				t.Fatal(err)
+			for _, f := range [][2]string{{"x", ""}, {"", "AskBrand"}, {"facebook", "Brand1"}, {"", "nobody"}} {
+				q.ChannelType, q.Account = f[0], f[1]
+				compare(q, fmt.Sprintf("%s filtered %v", what, f))
 			}
-			sameSummary(t, fmt.Sprintf("%s..%s by %q", r[0].Format(time.RFC3339Nano), r[1].Format(time.RFC3339Nano), by), exact, fast)
 		}
 	}
 }

@@ -122,7 +122,7 @@ func TestSummaryByHand(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		st, wsID := world(t, d)
-		reporttest.Build(t, st, wsID)
+		f := reporttest.Build(t, st, wsID)
 		sum := func(params string) report.Summary {
 			t.Helper()
 			s, err := report.Summarize(ctx, st, query(t, wsID, params))
@@ -196,6 +196,22 @@ func TestSummaryByHand(t *testing.T) {
 			{"Brand Page", 2, 2, n(1), n(2250), n(2610), n(5400), n(5400), n(0.5), n(1)},
 			{"Chat", 1, 0, n(0), nil, nil, nil, nil, nil, nil},
 		})
+
+		// Tags (routing rules add them): A1 and A2 carry "refund", A3 only
+		// "refund-late", which must not match. FR 600, 1800: median 1200,
+		// p90 = 600 + 0.9·1200 = 1680; resolved A1 in 3600; public first
+		// reply A1 only; SLA A1 kept, A2 breached.
+		for id, tags := range map[string][]string{"A1": {"vip", "refund"}, "A2": {"refund"}, "A3": {"refund-late"}} {
+			c, err := st.GetConversation(ctx, wsID, f.Conv[id])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := st.ApplyRouting(ctx, c, store.Routing{Tags: tags}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		checkGroups(t, "tag=refund", sum("tag=refund"), []want{{"all", 2, 2, n(1), n(1200), n(1680), n(3600), n(3600), n(0.5), n(0.5)}})
+		checkGroups(t, "tag=Refund", sum("tag=Refund"), nil)
 	})
 }
 

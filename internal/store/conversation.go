@@ -20,7 +20,7 @@ const convSelect = `SELECT c.id, c.workspace_id, c.channel_id, c.customer_id, c.
 	COALESCE(c.sla_policy_id, ''), c.first_response_warn_at, c.first_response_due_at, c.next_response_warn_at, c.next_response_due_at,
 	c.resolution_warn_at, c.resolution_due_at, c.acknowledged_at, c.acknowledged_seconds, c.sla_next_check_at, c.sla_breached,
 	COALESCE(c.sla_policy_override, ''), c.tags, c.escalated, c.virality, COALESCE(c.reply_channel_id, ''),
-	c.language, c.sentiment_score, c.sentiment_label, c.intent, c.spam, c.personal_data, c.needs_response,
+	c.language, c.sentiment_score, c.sentiment_label, c.intent, c.spam, c.personal_data, c.needs_response, c.redirect_reason,
 	cu.name, i.handle, ch.name, ch.type, COALESCE(a.name, ''), COALESCE(t.name, '')
 FROM conversations c
 JOIN customers cu ON cu.id = c.customer_id
@@ -40,7 +40,7 @@ func scanConversation(sc interface{ Scan(...any) error }) (model.Conversation, e
 		&c.AssigneeID, &c.TeamID, &c.Preview, &created, &last, &waiting, &frAt, &frSec, &resAt, &resSec,
 		&c.SLAPolicyID, &frWarn, &frDue, &nrWarn, &nrDue, &resWarn, &resDue, &ackAt, &ackSec, &nextCheck, &c.SLABreached,
 		&c.SLAPolicyOverride, &tags, &c.Escalated, &c.Virality, &c.ReplyChannelID,
-		&c.Language, &score, &c.SentimentLabel, &c.Intent, &c.Spam, &c.PersonalData, &c.NeedsResponse,
+		&c.Language, &score, &c.SentimentLabel, &c.Intent, &c.Spam, &c.PersonalData, &c.NeedsResponse, &c.RedirectReason,
 		&c.CustomerName, &c.CustomerHandle, &c.ChannelName, &c.ChannelType, &c.AssigneeName, &c.TeamName)
 	c.CreatedAt, c.LastMessageAt, c.WaitingSince = fromMs(created), fromMs(last), fromNullMs(waiting)
 	c.FirstResponseAt, c.FirstResponseSeconds = fromNullMs(frAt), fromNullInt(frSec)

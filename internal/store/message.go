@@ -11,7 +11,7 @@ import (
 
 const msgSelect = `SELECT m.id, m.workspace_id, m.conversation_id, m.channel_id, m.direction, COALESCE(m.author_agent_id, ''), COALESCE(m.external_id, ''),
 	m.in_reply_to, m.text, m.public, m.analysis, m.created_at, m.delivery_status, m.delivery_attempts, m.delivery_error, m.delivered_at,
-	m.spam_verdict, m.holding, m.edited_at, m.deleted_at, m.hidden, COALESCE(a.name, '')
+	m.spam_verdict, m.holding, m.edited_at, m.deleted_at, m.hidden, COALESCE(a.name, ''), m.checks_passed
 FROM messages m LEFT JOIN agents a ON a.id = m.author_agent_id`
 
 func scanMessage(sc interface{ Scan(...any) error }) (model.Message, error) {
@@ -19,9 +19,13 @@ func scanMessage(sc interface{ Scan(...any) error }) (model.Message, error) {
 	var analysis string
 	var created int64
 	var delivered, edited, deleted sql.NullInt64
+	var checks sql.NullBool
 	err := sc.Scan(&m.ID, &m.WorkspaceID, &m.ConversationID, &m.ChannelID, &m.Direction, &m.AuthorAgentID, &m.ExternalID,
 		&m.InReplyTo, &m.Text, &m.Public, &analysis, &created, &m.DeliveryStatus, &m.DeliveryAttempts, &m.DeliveryError, &delivered,
-		&m.SpamVerdict, &m.Holding, &edited, &deleted, &m.Hidden, &m.AuthorName)
+		&m.SpamVerdict, &m.Holding, &edited, &deleted, &m.Hidden, &m.AuthorName, &checks)
+	if checks.Valid {
+		m.ChecksPassed = &checks.Bool
+	}
 	m.EditedAt, m.DeletedAt = fromNullMs(edited), fromNullMs(deleted)
 	if analysis != "" {
 		m.Analysis = json.RawMessage(analysis)
@@ -37,10 +41,10 @@ func (s *Store) InsertMessage(ctx context.Context, m model.Message) (model.Messa
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = s.Now()
 	}
-	res, err := s.exec(ctx, `INSERT INTO messages (id, workspace_id, conversation_id, channel_id, direction, author_agent_id, external_id, in_reply_to, text, public, analysis, created_at, delivery_status, holding)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+	res, err := s.exec(ctx, `INSERT INTO messages (id, workspace_id, conversation_id, channel_id, direction, author_agent_id, external_id, in_reply_to, text, public, analysis, created_at, delivery_status, holding, checks_passed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		m.ID, m.WorkspaceID, m.ConversationID, m.ChannelID, m.Direction, nullStr(m.AuthorAgentID), nullStr(m.ExternalID), m.InReplyTo,
-		m.Text, m.Public, string(m.Analysis), ms(m.CreatedAt), m.DeliveryStatus, m.Holding)
+		m.Text, m.Public, string(m.Analysis), ms(m.CreatedAt), m.DeliveryStatus, m.Holding, nullBool(m.ChecksPassed))
 	if err != nil {
 		return m, false, s.mapErr("insert message", err)
 	}
@@ -199,4 +203,12 @@ func (s *Store) ListRecentReplies(ctx context.Context, workspaceID string, limit
 		out = append(out, r)
 	}
 	return out, s.mapErr("list recent replies", rows.Err())
+}
+
+// nullBool stores a *bool: nil as NULL.
+func nullBool(b *bool) any {
+	if b == nil {
+		return nil
+	}
+	return *b
 }

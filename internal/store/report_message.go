@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 )
 
@@ -19,6 +20,10 @@ type ReportMessage struct {
 	AuthorAgent    string // the agent's name, "" for customers and imported replies
 	Analysis       string // the analysis JSON of a customer message, "" when not analysed and for replies
 	CreatedAt      int64
+	// ChecksPassed: a reply had no warning from the composer's checks when
+	// sent; NULL when it was not checked (customer messages, imported or
+	// older replies, no composer configured; internal/inbox/NOTES.md).
+	ChecksPassed sql.NullBool
 }
 
 // StreamReportMessages calls fn for each inbound and outbound message of the
@@ -26,12 +31,13 @@ type ReportMessage struct {
 // oldest first, as StreamReportRows) and oldest first within one. An error
 // from fn stops the stream and is returned.
 func (s *Store) StreamReportMessages(ctx context.Context, f ReportFilter, fn func(*ReportMessage) error) error {
-	where, args := reportWhere(f)
+	conds, args := s.reportFilterWhere(f)
+	where := strings.Join(conds, " AND ")
 	// Only substantive replies' text and customer messages' analysis are
 	// read by reports: the rest is not sent over.
 	rows, err := s.query(ctx, `SELECT m.conversation_id, ch.type, COALESCE(cu.name, ''), m.direction, m.holding, m.public,
 		CASE WHEN m.direction = 'out' AND NOT m.holding THEN m.text ELSE '' END,
-		COALESCE(a.name, ''), CASE WHEN m.direction = 'in' THEN m.analysis ELSE '' END, m.created_at
+		COALESCE(a.name, ''), CASE WHEN m.direction = 'in' THEN m.analysis ELSE '' END, m.created_at, m.checks_passed
 		FROM conversations c
 		JOIN channels ch ON ch.id = c.channel_id
 		JOIN messages m ON m.conversation_id = c.id AND m.direction IN ('in', 'out')
@@ -45,7 +51,7 @@ func (s *Store) StreamReportMessages(ctx context.Context, f ReportFilter, fn fun
 	var m ReportMessage
 	for rows.Next() {
 		if err := rows.Scan(&m.ConversationID, &m.ChannelType, &m.CustomerName, &m.Direction, &m.Holding, &m.Public, &m.Text,
-			&m.AuthorAgent, &m.Analysis, &m.CreatedAt); err != nil {
+			&m.AuthorAgent, &m.Analysis, &m.CreatedAt, &m.ChecksPassed); err != nil {
 			return s.mapErr("report messages", err)
 		}
 		if err := fn(&m); err != nil {
@@ -53,21 +59,4 @@ func (s *Store) StreamReportMessages(ctx context.Context, f ReportFilter, fn fun
 		}
 	}
 	return s.mapErr("report messages", rows.Err())
-}
-
-// reportWhere is the WHERE clause (over conversations c and channels ch) of
-// a report filter, the same selection StreamReportRows makes.
-func reportWhere(f ReportFilter) (string, []any) {
-	where := []string{"c.workspace_id = ?", "c.created_at >= ?", "c.created_at < ?"}
-	args := []any{f.WorkspaceID, ms(f.From), ms(f.To)}
-	if f.ChannelType != "" {
-		where, args = append(where, "ch.type = ?"), append(args, f.ChannelType)
-	}
-	if f.Account != "" {
-		where, args = append(where, "ch.name = ?"), append(args, f.Account)
-	}
-	if f.Public != nil {
-		where, args = append(where, "c.public = ?"), append(args, *f.Public)
-	}
-	return strings.Join(where, " AND "), args
 }

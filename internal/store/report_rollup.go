@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -99,6 +100,24 @@ func (h ReportHistogram) Merge(o ReportHistogram) {
 	for k, b := range o {
 		h.Add(k, b.N, b.SumMs)
 	}
+}
+
+// MarshalJSON writes the histogram in its compact binary encoding (a JSON
+// base64 string): dashboard roll-ups (report_dash) embed histograms in JSON.
+func (h ReportHistogram) MarshalJSON() ([]byte, error) {
+	return json.Marshal(encodeReportHistogram(h))
+}
+
+// UnmarshalJSON adds an encoded histogram (see MarshalJSON) into h.
+func (h *ReportHistogram) UnmarshalJSON(b []byte) error {
+	var raw []byte
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return fmt.Errorf("report histogram: %w", err)
+	}
+	if *h == nil {
+		*h = ReportHistogram{}
+	}
+	return decodeReportHistogram(raw, *h)
 }
 
 // encodeReportHistogram packs a histogram as uvarints: for each bucket in

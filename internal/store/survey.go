@@ -274,17 +274,8 @@ type SurveyScore struct {
 // filter selects (those that started in the range), so survey figures cover
 // the same conversations as the rest of a report group.
 func (s *Store) ListSurveyScores(ctx context.Context, f ReportFilter) ([]SurveyScore, error) {
-	where := []string{"c.workspace_id = ?", "c.created_at >= ?", "c.created_at < ?", "sv.status = 'answered'"}
-	args := []any{f.WorkspaceID, ms(f.From), ms(f.To)}
-	if f.ChannelType != "" {
-		where, args = append(where, "ch.type = ?"), append(args, f.ChannelType)
-	}
-	if f.Account != "" {
-		where, args = append(where, "ch.name = ?"), append(args, f.Account)
-	}
-	if f.Public != nil {
-		where, args = append(where, "c.public = ?"), append(args, *f.Public)
-	}
+	where, args := s.reportFilterWhere(f)
+	where = append(where, "sv.status = 'answered'")
 	rows, err := s.query(ctx, `SELECT sv.conversation_id, sv.kind, sv.score FROM surveys sv
 		JOIN conversations c ON c.id = sv.conversation_id JOIN channels ch ON ch.id = c.channel_id
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY sv.answered_at, sv.id`, args...)

@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"github.com/heed-dev/heed/internal/compose"
-
+	"github.com/heed-dev/heed/internal/inbox"
 	"github.com/heed-dev/heed/internal/model"
 )
 
@@ -28,6 +28,13 @@ func (h *Handler) registerAssists(mux *http.ServeMux) {
 func (c convData) CanMovePrivate() bool {
 	return c.Conv.Public && (c.Caps.PrivateReply || c.Caps.PrivateMessage)
 }
+
+// RedirectReasons are the private move's reasons, for its select.
+func (convData) RedirectReasons() []inbox.RedirectReason { return inbox.RedirectReasons }
+
+// TakenPrivate is why this public conversation was taken private, shown
+// next to the link to the private one ("Not given" when no reason was picked).
+func (c convData) TakenPrivate() string { return inbox.RedirectReasonLabel(c.Conv.RedirectReason) }
 
 // warningView is a composer warning with the word it is about, for the
 // spelling warning's "Add to dictionary".

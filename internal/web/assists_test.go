@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -196,5 +197,102 @@ func TestPrivateMove(t *testing.T) {
 		}
 		c.post("/conversations/"+priv.ID+"/private-move", url.Values{"text": {"x"}}).
 			mustStatus(t, http.StatusUnprocessableEntity, "private already").mustContain(t, "private already", "This conversation is already private.")
+	})
+}
+
+// The private-move form's reason: listed in the composer, stored on the
+// public conversation by the first move that gives one, shown next to the
+// link to the private conversation; an unknown one is refused unsent.
+func TestPrivateMoveReason(t *testing.T) {
+	t.Parallel()
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := newAssistEnv(t, d)
+		ws, _ := e.workspace("Acme")
+		bo := e.agent(ws, "bo@acme.test", "Bo", model.RoleAgent)
+		pub := e.inbound(e.channel(ws, "Support"), msg{thread: "t1", author: "u1", name: "Cleo", text: "where is my order 1234?"})
+		c := e.as(bo)
+		base := "/conversations/" + pub.ID
+		reason := func() string { return e.reload(model.Conversation{WorkspaceID: ws.ID, ID: pub.ID}).RedirectReason }
+
+		c.get(base).mustStatus(t, http.StatusOK, "public page").mustContain(t, "public page", `<select name="reason" id="private-move-reason"`,
+			`<option value="">— reason (optional) —</option>`, `<option value="order">Order, payment or booking lookup</option>`,
+			`<option value="other">Other</option>`).mustNotContain(t, "public page", "Taken private:")
+
+		c.post(base+"/private-move", url.Values{"text": {"Please DM us the order number."}, "reason": {"bored"}}).
+			mustStatus(t, http.StatusUnprocessableEntity, "unknown reason").
+			mustContain(t, "unknown reason", "The reason must be one of the listed reasons.", "Please DM us the order number.")
+		if sent := e.outbox.sent(); len(sent) != 0 {
+			t.Fatalf("an unknown reason sent %v", sent)
+		}
+		if moves, _ := e.store.ConversationMoves(e.ctx, ws.ID, pub.ID); len(moves) != 0 || reason() != "" {
+			t.Fatalf("an unknown reason moved %+v, stored %q", moves, reason())
+		}
+		// Another validation error keeps the picked reason.
+		c.post(base+"/private-move", url.Values{"text": {"  "}, "reason": {"complaint"}}).
+			mustStatus(t, http.StatusUnprocessableEntity, "empty").mustContain(t, "empty", `<option value="complaint" selected>`)
+
+		c.post(base+"/private-move", url.Values{"text": {"Please DM us the order number."}, "reason": {"order"}}).
+			mustStatus(t, http.StatusSeeOther, "move")
+		if got := reason(); got != "order" {
+			t.Fatalf("stored reason %q, want order", got)
+		}
+		moves, err := e.store.ConversationMoves(e.ctx, ws.ID, pub.ID)
+		if err != nil || len(moves) != 1 {
+			t.Fatalf("moves: %+v %v", moves, err)
+		}
+		c.get(base).mustContain(t, "public side", "Moved to private:", "Taken private: Order, payment or booking lookup")
+		c.get("/conversations/"+moves[0].PrivateID).mustNotContain(t, "private side", "Taken private:")
+
+		// The second move keeps the first move's reason.
+		c.post(base+"/private-move", url.Values{"text": {"Any news?"}, "reason": {"complaint"}}, "HX-Request", "true").
+			mustStatus(t, http.StatusOK, "again").mustContain(t, "again", "Taken private: Order, payment or booking lookup")
+		if got := reason(); got != "order" {
+			t.Fatalf("after a second move: %q, want the first move's order", got)
+		}
+
+		// Without a reason: moved, "Not given".
+		pub2 := e.inbound(e.channel(ws, "Support 2"), msg{thread: "t2", author: "u2", name: "Dan", text: "hello?"})
+		c.post("/conversations/"+pub2.ID+"/private-move", url.Values{"text": {"Please DM us."}}).mustStatus(t, http.StatusSeeOther, "move without reason")
+		c.get("/conversations/"+pub2.ID).mustContain(t, "no reason", "Taken private: Not given")
+	})
+}
+
+// A private move held by a collision is sent by "Move to private anyway",
+// which posts the move again: never a plain reply to the public thread
+// (the text was meant to be private). The reason picked is kept.
+func TestHeldPrivateMoveSendsPrivately(t *testing.T) {
+	t.Parallel()
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := newAssistEnv(t, d)
+		ws, _ := e.workspace("Acme")
+		ana := e.agent(ws, "ana@acme.test", "Ana", model.RoleAgent)
+		bo := e.agent(ws, "bo@acme.test", "Bo", model.RoleAgent)
+		pub := e.inbound(e.channel(ws, "Support"), msg{thread: "t1", author: "u1", name: "Cleo", text: "where is my order 1234?"})
+		a, b := e.as(ana), e.as(bo)
+		base := "/conversations/" + pub.ID
+		seenA := a.seen(t, pub.ID)
+		b.post(base+"/reply", url.Values{"text": {"Looking into it, Cleo."}, "seen": {b.seen(t, pub.ID)}}).mustStatus(t, http.StatusSeeOther, "Bo replies")
+		before := len(e.outbox.sent())
+
+		held := a.post(base+"/private-move", url.Values{"text": {"Please DM us your address."}, "seen": {seenA}, "reason": {"personal_data"}}, "HX-Request", "true").
+			mustStatus(t, http.StatusUnprocessableEntity, "Ana's move after Bo's reply").
+			mustContain(t, "held move", "Move to private anyway", `formaction="`+base+`/private-move"`, `hx-post="`+base+`/private-move"`,
+				`<option value="personal_data" selected>`)
+		if n := len(e.outbox.sent()); n != before {
+			t.Fatalf("the held move sent %d messages", n-before)
+		}
+		ack := regexp.MustCompile(`name="ack" value="([^"]+)"`).FindStringSubmatch(held.body)
+		if ack == nil {
+			t.Fatal("no acknowledgement in the held form")
+		}
+		a.post(base+"/private-move", url.Values{"text": {"Please DM us your address."}, "seen": {seenA}, "ack": {ack[1]}, "reason": {"personal_data"}}).
+			mustStatus(t, http.StatusSeeOther, "move anyway")
+		moves, err := e.store.ConversationMoves(e.ctx, ws.ID, pub.ID)
+		if err != nil || len(moves) != 1 {
+			t.Fatalf("moves after Move anyway: %+v %v", moves, err)
+		}
+		if got := e.reload(model.Conversation{WorkspaceID: ws.ID, ID: pub.ID}).RedirectReason; got != "personal_data" {
+			t.Fatalf("reason %q, want personal_data", got)
+		}
 	})
 }

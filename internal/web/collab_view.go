@@ -24,6 +24,7 @@ type collabView struct {
 	Seen      int64 // unix ms of this render
 	Approvals []approvalView
 	Collision *inbox.CollisionError // the last send was held
+	AckAction string                // where "Send anyway" posts when not the reply form's action (a held private move)
 	Notice    string                // "your reply waits for approval"
 }
 
@@ -88,6 +89,11 @@ func (h *Handler) afterCollab(w http.ResponseWriter, r *http.Request, err error,
 		seen, _ := strconv.ParseInt(r.PostFormValue("seen"), 10, 64)
 		return true, h.respondConv(w, r, http.StatusUnprocessableEntity, id, q, func(c *convData) {
 			c.Draft, c.Collab.Collision = text, ce
+			if strings.HasSuffix(r.URL.Path, "/private-move") {
+				// "Send anyway" must move it again, not post a plain
+				// (possibly public) reply with what was meant to be private.
+				c.Collab.AckAction, c.MoveReason = r.URL.Path, r.PostFormValue("reason")
+			}
 			if seen > 0 {
 				c.Collab.Seen = seen // still what the agent had seen: only "Send anyway" sends
 			}

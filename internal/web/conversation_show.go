@@ -39,6 +39,9 @@ type convData struct {
 
 	// Links are the public post it moved from, the private conversation it moved to.
 	Links []inbox.LinkedConversation
+
+	// MoveReason is the private move's reason to keep after a validation error.
+	MoveReason string
 }
 
 // MaxLength is the reply limit shown by the composer's counter (0: none).

@@ -139,7 +139,7 @@ type errorPage struct {
 func fieldMessage(field, msg string) string {
 	names := map[string]string{"text": "The message", "email": "The email", "password": "The password", "name": "The name",
 		"workspace": "The workspace name", "role": "The role", "callback_url": "The callback URL", "type": "The channel type",
-		"agent_id": "The agent", "team_id": "The team", "status": "The status"}
+		"agent_id": "The agent", "team_id": "The team", "status": "The status", "reason": "The reason"}
 	n, ok := names[field]
 	switch {
 	case ok && (strings.HasPrefix(msg, "is ") || strings.HasPrefix(msg, "must ")):

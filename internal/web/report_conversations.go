@@ -48,7 +48,7 @@ func (h *Handler) listReportConversations(w http.ResponseWriter, r *http.Request
 		p.Error = reportQueryError(err).Message
 		return h.render(w, r, http.StatusBadRequest, "reports_conversations", p)
 	}
-	convs, err := report.Collect(r.Context(), h.Store, d)
+	convs, err := report.CollectFor(r.Context(), h.Store, report.NarrowFor(d, bucket), bucket)
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ func (h *Handler) exportReportCSV(w http.ResponseWriter, r *http.Request) error 
 		if err != nil {
 			return httpError(http.StatusBadRequest, reportQueryError(err).Message)
 		}
-		convs, err := report.CollectFor(r.Context(), h.Store, d, bucket)
+		convs, err := report.CollectFor(r.Context(), h.Store, report.NarrowFor(d, bucket), bucket)
 		if err != nil {
 			return err
 		}

@@ -27,6 +27,7 @@ type reportForm struct {
 	Account          string
 	Team             string
 	Agent            string
+	Tag              string
 	Public           string // "", "true" or "false"
 }
 
@@ -48,7 +49,7 @@ func (h *Handler) reportSelection(r *http.Request) (report.Detail, reportForm, e
 	v := r.URL.Query()
 	now := time.Now().In(loc)
 	form := reportForm{FromDate: v.Get("from_date"), ToDate: v.Get("to_date"), Hours: v.Get("hours"), ChannelType: v.Get("channel_type"),
-		Account: v.Get("account"), Team: v.Get("team"), Agent: v.Get("agent"), Public: v.Get("public")}
+		Account: v.Get("account"), Team: v.Get("team"), Agent: v.Get("agent"), Tag: v.Get("tag"), Public: v.Get("public")}
 	if v.Get("from") == "" && form.FromDate == "" {
 		form.FromDate = now.AddDate(0, 0, -29).Format(time.DateOnly)
 		v.Set("from_date", form.FromDate)

@@ -67,6 +67,7 @@ type reportAgentRow struct {
 type reportCardRow struct {
 	Account                        string
 	Conversations, Signature, Name reportCell
+	Checks                         reportCell   // replies that passed the composer's checks
 	Shares                         []reportCell // response rate, within 5 min, 1 h, 6 h, resolved publicly
 }
 
@@ -116,11 +117,10 @@ func (h *Handler) showReports(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
-	convs, err := report.Collect(ctx, h.Store, d)
+	b, err := report.BuildDashboard(ctx, h.Store, d)
 	if err != nil {
 		return err
 	}
-	b := report.Build(convs, d)
 	p.Empty = b.Conversations == 0
 	p.ExportHref = reportLink("/reports/conversations.csv", d, "")
 	p.Tiles = reportTiles(d, sum, b)
@@ -188,6 +188,19 @@ func reportTiles(d report.Detail, s summaryFigures, b report.Dashboard) []report
 		{Metric: "sentiment", Label: "Sentiment change", Value: signedText(b.SentimentDelta), Href: link("sentiment"),
 			Detail: "last minus first customer message",
 			Links:  []reportCell{cell("improved", b.SentimentImproved, "improved"), cell("worsened", b.SentimentWorsened, "worsened")}},
+	}
+	// The redirect reasons, under the public share.
+	for i := range tiles {
+		if tiles[i].Metric != "public_share" {
+			continue
+		}
+		for _, r := range b.RedirectReasons {
+			key := r.Reason
+			if key == "" {
+				key = "-"
+			}
+			tiles[i].Links = append(tiles[i].Links, cell("moved: "+report.RedirectReasonLabel(r.Reason), r.Count, "redirected:"+key))
+		}
 	}
 	if s.CSAT != nil {
 		t := reportTile{Metric: "csat", Label: "CSAT", Value: pctText(s.CSAT.Score), Href: link("csat"),
@@ -289,6 +302,7 @@ func (p *reportsPage) fillCharts(d report.Detail, b report.Dashboard) {
 			},
 			Signature: reportCell{Text: pctText(c.SignatureShare), Label: fmt.Sprintf("%d of %d replies", c.Signed, c.Attributed)},
 			Name:      reportCell{Text: pctText(c.NameShare), Label: fmt.Sprintf("%d of %d replies", c.Named, c.Nameable)},
+			Checks:    reportCell{Text: pctText(c.CheckShare), Label: fmt.Sprintf("%d of %d replies", c.Passed, c.Checked)},
 		})
 	}
 }
