@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/heed-dev/heed/internal/compose"
 	"github.com/heed-dev/heed/internal/db"
@@ -107,7 +106,7 @@ func (w checksWorld) reportAgrees(t *testing.T) {
 		}
 	}
 	var got []string
-	err = w.st.StreamReportMessages(ctx, store.ReportFilter{WorkspaceID: w.ws.ID, From: time.Unix(0, 0), To: time.Now().Add(24 * time.Hour)},
+	err = w.st.StreamReportMessages(ctx, []string{w.conv.ID},
 		func(rm *store.ReportMessage) error {
 			if rm.Direction == model.DirectionOut {
 				v := "NULL"

@@ -212,6 +212,7 @@ func collect(ctx context.Context, st *store.Store, d Detail, messages bool) ([]*
 	}
 	f := d.filter()
 	var out []*Conversation
+	var ids []string
 	byID := map[string]*Conversation{}
 	err = st.StreamReportRows(ctx, f, func(r *store.ReportRow) error {
 		c := &Conversation{ReportRow: *r, Customer: r.Customer, Start: time.UnixMilli(r.CreatedAt).In(d.Loc), FirstResponse: -1, Acknowledge: -1, Resolution: -1,
@@ -231,6 +232,7 @@ func collect(ctx context.Context, st *store.Store, d Detail, messages bool) ([]*
 			c.Resolution = dur(r.CreatedAt, r.ResolvedAt.Int64)
 		}
 		out = append(out, c)
+		ids = append(ids, r.ID)
 		byID[r.ID] = c
 		return nil
 	})
@@ -252,14 +254,13 @@ func collect(ctx context.Context, st *store.Store, d Detail, messages bool) ([]*
 	var cur *Conversation
 	var waitingSince int64 = -1 // a customer message after a substantive reply, not yet answered
 	answered := false           // a substantive reply has been sent
-	err = st.StreamReportMessages(ctx, f, func(m *store.ReportMessage) error {
+	err = st.StreamReportMessages(ctx, ids, func(m *store.ReportMessage) error {
 		c := byID[m.ConversationID]
 		if c == nil {
 			return nil
 		}
 		if c != cur {
 			cur, waitingSince, answered = c, -1, false
-			c.Customer = m.CustomerName
 		}
 		if m.Direction == model.DirectionIn {
 			if s, ok := sentimentOf(m.Analysis); ok {
@@ -299,15 +300,15 @@ func collect(ctx context.Context, st *store.Store, d Detail, messages bool) ([]*
 		}
 		answered = true
 		if m.AuthorAgent != "" {
-			if tpl := strings.TrimSpace(sigs[m.ChannelType]); tpl != "" {
+			if tpl := strings.TrimSpace(sigs[c.ChannelType]); tpl != "" {
 				c.Attributed++
-				sig := inbox.ExpandSavedReply(tpl, model.Conversation{CustomerName: m.CustomerName}, model.Agent{Name: m.AuthorAgent})
+				sig := inbox.ExpandSavedReply(tpl, model.Conversation{CustomerName: c.Customer}, model.Agent{Name: m.AuthorAgent})
 				if strings.HasSuffix(strings.TrimSpace(m.Text), sig) {
 					c.Signed++
 				}
 			}
 		}
-		if first := firstName(m.CustomerName); first != "" {
+		if first := firstName(c.Customer); first != "" {
 			c.Nameable++
 			if containsWord(m.Text, first) {
 				c.Named++

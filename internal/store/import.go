@@ -225,14 +225,15 @@ func (s *Store) ImportBatch(ctx context.Context, workspaceID string, threads []I
 // looks rows up in, each time the run has grown them by half again. On a
 // fresh database autovacuum has not seen the rows yet, so the planner still
 // believes the tables empty and the batched lookups (external_id IN …) scan
-// them whole: 100k threads took 39 s instead of a few. SQLite's planner uses
+// them whole: 100k threads took 39 s instead of a few. Messages are analysed
+// too, for the reports that read them after an import. SQLite's planner uses
 // the unique indexes without statistics.
 func (s *Store) importAnalyze(ctx context.Context, cache *ImportCache) error {
 	if s.db.Engine != db.Postgres || cache.inserted < cache.nextAnalyze {
 		return nil
 	}
 	cache.nextAnalyze = cache.inserted * 3 / 2
-	_, err := s.exec(ctx, `ANALYZE identities, conversations`)
+	_, err := s.exec(ctx, `ANALYZE identities, conversations, messages`)
 	return s.mapErr("import analyze", err)
 }
 
