@@ -29,6 +29,7 @@ import (
 	"github.com/heed-dev/heed/internal/channel/meta"
 	"github.com/heed-dev/heed/internal/channel/webchat"
 	"github.com/heed-dev/heed/internal/channel/x"
+	"github.com/heed-dev/heed/internal/clientip"
 	"github.com/heed-dev/heed/internal/compose"
 	"github.com/heed-dev/heed/internal/config"
 	"github.com/heed-dev/heed/internal/db"
@@ -201,7 +202,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	limiter := auth.NewLimiter(10, 5*time.Minute)
 	api.New(api.Deps{Store: s, Listening: a.Listening, Inbox: a.Inbox, Accounts: a.Accounts, Processor: a.Processor, Registry: a.Registry, BaseURL: cfg.BaseURL, Log: log,
 		Router: a.Router, Analyzer: analyzer, Clocks: a.Clocks, Composer: composer}).Register(mux)
-	webh, err := web.New(web.Deps{Store: s, Listening: a.Listening, Inbox: a.Inbox, Accounts: a.Accounts, Broker: a.Broker, Limiter: limiter, BaseURL: cfg.BaseURL,
+	webh, err := web.New(web.Deps{Store: s, Listening: a.Listening, Inbox: a.Inbox, Accounts: a.Accounts, Broker: a.Broker, Limiter: limiter,
+		ClientIP: clientip.New(cfg.TrustedProxies), BaseURL: cfg.BaseURL,
 		SecureCookie: cfg.SecureCookie, Log: log, Router: a.Router, Analyzer: analyzer, Registry: a.Registry,
 		Composer: composer,
 		X:        &web.XOAuth{ClientID: cfg.XClientID, ConsumerSecret: cfg.XConsumerSecret, APIBase: cfg.XAPIBase, AuthorizeURL: cfg.XAuthorizeURL}})

@@ -6,10 +6,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/heed-dev/heed/internal/clientip"
 )
 
 // Config is the boot configuration. Runtime settings (channels, policies)
@@ -26,6 +29,10 @@ type Config struct {
 	// in-process wake-up announced (another node's events).
 	PollInterval time.Duration
 	SecureCookie bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed when telling a client's address (login rate limits); empty
+	// trusts nobody and uses the peer address.
+	TrustedProxies []netip.Prefix
 
 	// X app used to connect X accounts (OAuth 2.0 with PKCE); the API base
 	// and authorize URL point at the real X unless set (tests and the demo
@@ -37,15 +44,15 @@ type Config struct {
 
 	// Listening streams to run, comma-separated (bluesky, x, mastodon,
 	// replay); none by default.
-	ListenSources       string
-	ListenJetstreamURL  string // Bluesky Jetstream subscribe URL; default a public instance
-	ListenXBearerToken  string // X filtered stream: app-only bearer token
-	ListenXBaseURL      string // default the real X API
+	ListenSources      string
+	ListenJetstreamURL string // Bluesky Jetstream subscribe URL; default a public instance
+	ListenXBearerToken string // X filtered stream: app-only bearer token
+	ListenXBaseURL     string // default the real X API
 	// ListenXRulesFile holds the X stream's own rules, one per line
 	// ("value" or "tag<TAB>value"): X sends only posts matching rules
 	// registered with it, so these are the broad pre-filter and the
 	// workspaces' listening rules do the precise matching.
-	ListenXRulesFile string
+	ListenXRulesFile    string
 	ListenMastodonURL   string // instance base URL, e.g. https://mastodon.social
 	ListenMastodonToken string
 	ListenMastodonTag   string // follow one hashtag (without #); empty: the public timeline
@@ -91,6 +98,13 @@ func FromEnv(c Config, getenv func(string) string) (Config, error) {
 		}
 		c.PollInterval = d
 	}
+	if v := getenv("HEED_TRUSTED_PROXIES"); v != "" {
+		p, err := clientip.ParsePrefixes(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("config: HEED_TRUSTED_PROXIES: %w", err))
+		}
+		c.TrustedProxies = p
+	}
 	if v := getenv("HEED_SECURE_COOKIE"); v != "" {
 		c.SecureCookie = v == "1" || v == "true"
 	}
@@ -105,6 +119,15 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public base URL, e.g. https://care.example.com (HEED_BASE_URL)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (HEED_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (HEED_LOG_LEVEL)")
+	fs.Func("trusted-proxies", "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed; default none (HEED_TRUSTED_PROXIES)",
+		func(v string) error {
+			p, err := clientip.ParsePrefixes(v)
+			if err != nil {
+				return err
+			}
+			c.TrustedProxies = p
+			return nil
+		})
 }
 
 // Validate checks c and fills derived defaults.

@@ -119,6 +119,12 @@ func sharedComposer(t *testing.T) *compose.Checker {
 
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
+	return newEnvWith(t, d, nil)
+}
+
+// newEnvWith is newEnv with a hook that adjusts the UI's deps (nil: none).
+func newEnvWith(t *testing.T, d *db.DB, adjust func(*web.Deps)) *env {
+	t.Helper()
 	box, err := secret.New([]byte("test-key-test-key-test-key-0123"))
 	if err != nil {
 		t.Fatal(err)
@@ -133,8 +139,12 @@ func newEnv(t *testing.T, d *db.DB) *env {
 		proc: inbound.NewProcessor(s, reg, hub, inbound.Stages(stage, nil, nil), log)}
 	ib := inbox.New(s, hub, e.outbox, log)
 	ib.Learner = stage
-	h, err := web.New(web.Deps{Store: s, Inbox: ib, Accounts: e.acc, Broker: hub,
-		Limiter: e.limiter, BaseURL: "http://heed.test", Log: log, Analyzer: sharedAnalyzer(t), Composer: sharedComposer(t)})
+	deps := web.Deps{Store: s, Inbox: ib, Accounts: e.acc, Broker: hub,
+		Limiter: e.limiter, BaseURL: "http://heed.test", Log: log, Analyzer: sharedAnalyzer(t), Composer: sharedComposer(t)}
+	if adjust != nil {
+		adjust(&deps)
+	}
+	h, err := web.New(deps)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

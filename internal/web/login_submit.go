@@ -17,7 +17,7 @@ func (h *Handler) submitLogin(w http.ResponseWriter, r *http.Request) error {
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
 	next := r.PostFormValue("next")
 	page := loginPage{base: base{Title: "Sign in"}, FormToken: h.formToken(w, r), Email: email, Next: next}
-	keys := []string{"login-email:" + email, "login-ip:" + clientIP(r)}
+	keys := []string{"login-email:" + email, "login-ip:" + h.ClientIP.IP(r)}
 	for _, k := range keys {
 		if !h.Limiter.Allowed(k) {
 			page.Error = "Too many failed sign-in attempts. Wait a few minutes, then try again."

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -123,16 +122,6 @@ func (h *Handler) checkPassword(ctx context.Context, email, password string) (mo
 	}
 	ok := auth.CheckPassword(a.PasswordHash, password)
 	return a, ok && !a.Disabled, nil
-}
-
-// clientIP is the peer address. X-Forwarded-For is not trusted: anyone can
-// send it, and it would let an attacker pick a fresh rate-limit key per try.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // safeNext keeps a post-login redirect on this site.

@@ -22,6 +22,7 @@ import (
 	"github.com/heed-dev/heed/internal/analyze"
 	"github.com/heed-dev/heed/internal/auth"
 	"github.com/heed-dev/heed/internal/channel"
+	"github.com/heed-dev/heed/internal/clientip"
 	"github.com/heed-dev/heed/internal/compose"
 	"github.com/heed-dev/heed/internal/inbox"
 	"github.com/heed-dev/heed/internal/listening"
@@ -45,6 +46,7 @@ type Deps struct {
 	Accounts     *accounts.Service
 	Broker       realtime.Broker
 	Limiter      *auth.Limiter
+	ClientIP     *clientip.Resolver // the client's address for the login limit; nil: the peer (HEED_TRUSTED_PROXIES)
 	BaseURL      string
 	SecureCookie bool
 	Log          *slog.Logger
