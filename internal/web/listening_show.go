@@ -2,14 +2,18 @@ package web
 
 import (
 	"cmp"
+	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/heed-dev/heed/internal/listen/source"
 	"github.com/heed-dev/heed/internal/model"
 	"github.com/heed-dev/heed/internal/store"
+	"github.com/heed-dev/heed/internal/web/chart"
 )
 
 // listeningPage is the listening page: rules and their editor with a live
@@ -32,8 +36,8 @@ type listeningPage struct {
 
 	Range     chartRange
 	Ranges    []chartRange
-	Volume    lineChart
-	Sentiment lineChart
+	Volume    lineView
+	Sentiment lineView
 	Share     []shareBar
 	ShareH    int
 	BrandPct  float64
@@ -160,15 +164,15 @@ func (h *Handler) fillCharts(r *http.Request, p *listeningPage) error {
 		}
 		perRule[v.RuleID][i] += v.Count
 	}
-	var series []chartSeries
-	for _, rule := range p.Rules {
+	var series []lineSeries
+	for i, rule := range p.Rules {
 		vals := perRule[rule.ID]
 		if vals == nil {
 			vals = make([]int, len(labels))
 		}
-		series = append(series, chartSeries{Name: rule.Name, Values: vals})
+		series = append(series, lineSeries{Name: rule.Name, Class: "s" + strconv.Itoa(i%8), Values: vals})
 	}
-	p.Volume = newLineChart("volume-chart", "Mentions per rule", labels, series)
+	p.Volume = newLineView("volume-chart", "Mentions per rule", p.Range.Label, labels, series)
 
 	sent, err := h.Store.MentionSentiment(ctx, p.Filter.WorkspaceID, p.Filter.RuleID, fromHour, p.Range.BucketHours)
 	if err != nil {
@@ -186,8 +190,8 @@ func (h *Handler) fillCharts(r *http.Request, p *listeningPage) error {
 	if p.Filter.RuleID != "" {
 		title = "Sentiment of " + p.ruleName(p.Filter.RuleID)
 	}
-	p.Sentiment = newLineChart("sentiment-chart", title, labels, []chartSeries{{Name: "positive", Values: pos}, {Name: "neutral", Values: neu}, {Name: "negative", Values: neg}})
-	p.Sentiment.Series[0].Class, p.Sentiment.Series[1].Class, p.Sentiment.Series[2].Class = "pos", "neu", "neg"
+	p.Sentiment = newLineView("sentiment-chart", title, p.Range.Label, labels,
+		[]lineSeries{{Name: "positive", Class: "pos", Values: pos}, {Name: "neutral", Class: "neu", Values: neu}, {Name: "negative", Class: "neg", Values: neg}})
 
 	// Share of voice over the same window: each rule's mentions of the total.
 	total, brand := 0, 0
@@ -214,6 +218,96 @@ func (h *Handler) fillCharts(r *http.Request, p *listeningPage) error {
 		p.BrandPct = float64(brand) * 100 / float64(total)
 	}
 	return nil
+}
+
+// lineView is a line chart of the page (chart.Lines) and the numbers the
+// page prints in a table under it.
+type lineView struct {
+	ID, Title string
+	SVG       template.HTML
+	Buckets   []string
+	Series    []lineSeries
+}
+
+// lineSeries is one line: counts per bucket.
+type lineSeries struct {
+	Name   string
+	Class  string // s0…s7, pos, neu, neg: colours from listening.css (the share bars use them too)
+	Values []int
+	Total  int
+}
+
+// newLineView draws counts per bucket, one line per series, the legend
+// giving each series' total.
+func newLineView(id, title, window string, buckets []string, series []lineSeries) lineView {
+	lines := make([]chart.Series, len(series))
+	total := 0
+	for i := range series {
+		s := &series[i]
+		s.Total = 0
+		points := make([]chart.Point, len(s.Values))
+		for j, v := range s.Values {
+			s.Total += v
+			points[j] = chart.Point{Value: float64(v)}
+		}
+		total += s.Total
+		lines[i] = chart.Series{Name: s.Name, Class: s.Class, Note: strconv.Itoa(s.Total), Points: points}
+	}
+	desc := fmt.Sprintf("%s (UTC): %d mentions. The numbers are in the table below.", window, total)
+	return lineView{ID: id, Title: title, Buckets: buckets, Series: series,
+		SVG: chart.Lines(id+"-svg", title, desc, buckets, lines)}
+}
+
+// shareBar is one rule's share of voice.
+type shareBar struct {
+	Name    string
+	Kind    string
+	Count   int
+	Percent float64
+	Width   float64 // of the bar in SVG units
+	Y       float64
+	Class   string
+}
+
+// chartRange is a time window of the charts and its bucket.
+type chartRange struct {
+	Key         string // 24h, 7d, 30d
+	Label       string
+	Hours       int64 // the window
+	BucketHours int64 // 1 = hourly, 24 = daily
+}
+
+var chartRanges = []chartRange{
+	{"24h", "Last 24 hours, hourly", 24, 1},
+	{"7d", "Last 7 days, daily", 7 * 24, 24},
+	{"30d", "Last 30 days, daily", 30 * 24, 24},
+}
+
+func rangeOf(key string) chartRange {
+	for _, r := range chartRanges {
+		if r.Key == key {
+			return r
+		}
+	}
+	return chartRanges[1]
+}
+
+// buckets returns the bucket numbers (hour / BucketHours) of the window
+// ending now, and their labels.
+func (cr chartRange) buckets(now time.Time) (first int64, labels []string) {
+	nowHour := now.UnixMilli() / int64(time.Hour/time.Millisecond)
+	last := nowHour / cr.BucketHours
+	n := cr.Hours / cr.BucketHours
+	first = last - n + 1
+	for b := first; b <= last; b++ {
+		t := time.UnixMilli(b * cr.BucketHours * int64(time.Hour/time.Millisecond)).UTC()
+		if cr.BucketHours == 1 {
+			labels = append(labels, t.Format("15:04"))
+		} else {
+			labels = append(labels, t.Format("Jan 2"))
+		}
+	}
+	return first, labels
 }
 
 // showListening shows the listening page.

@@ -1,15 +1,18 @@
-// Package chart draws the report pages' charts as server-rendered SVG: bar
-// charts (volume per day, the first-response histogram, a signed variant for
-// sentiment) and a weekday × hour heatmap.
+// Package chart draws the UI's charts as server-rendered SVG: bar charts
+// (volume per day, the first-response histogram, a signed variant for
+// sentiment), a weekday × hour heatmap, and multi-series line charts with a
+// legend (mentions per listening rule; a signed variant for means).
 //
 // The output is plain markup, no script and no style attribute, so it passes
 // the UI's strict Content-Security-Policy; colours come from classes the
-// stylesheet defines (chart-bar, chart-neg, chart-heat-0…4). Each chart is
-// role="img" with a <title> and <desc> that summarise it; the page prints
-// the same numbers in a table next to it, which is what screen readers and
-// the drill-down links rely on. Every bar (and heatmap cell) with an Href is
-// a link. The SVG scales to its container through its viewBox, so it stays
-// readable on a phone.
+// page's stylesheet defines (chart-bar, chart-neg, chart-heat-0…4,
+// chart-line, and each series' own Class). Each chart is role="img" with a
+// <title> and <desc> that summarise it; the page prints the same numbers in
+// a table next to it, which is what screen readers and the drill-down links
+// rely on. Every text and attribute is escaped. Every bar, heatmap cell or
+// line point with an Href is a link, kept to paths on this site. The SVG
+// scales to its container through its viewBox, so it stays readable on a
+// phone.
 package chart
 
 import (

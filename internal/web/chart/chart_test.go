@@ -93,24 +93,46 @@ func TestEmpty(t *testing.T) {
 	}
 }
 
-// Any label, text or link still gives well-formed SVG with no off-site link.
+// Any label, text, class or link still gives well-formed SVG (an XML
+// decoder reads it to the end) with no script and no off-site link, in every
+// kind of chart; nothing panics, whatever the values.
 func FuzzBars(f *testing.F) {
-	f.Add("Mon", "8", "/x?a=1&b=2", 3.5)
-	f.Add("<a href=x>", `"'&`, "javascript:x", -1.0)
-	f.Fuzz(func(t *testing.T, label, text, href string, v float64) {
-		for _, s := range []string{label, text, href} {
+	f.Add("Mon", "8", "/x?a=1&b=2", "s0", 3.5, 0.0)
+	f.Add("<a href=x>", `"'&`, "javascript:x", `s1" onload="x`, -1.0, 1e308)
+	f.Add("<script>alert(1)</script>", "</text><SCRIPT>", "//evil.example/", "<script", math.NaN(), math.Inf(-1))
+	f.Fuzz(func(t *testing.T, label, text, href, class string, v, w float64) {
+		for _, s := range []string{label, text, href, class} {
 			if strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0xFFFE || r == 0xFFFF }) || !isValid(s) {
 				return // XML cannot carry these at all; our labels never hold them
 			}
 		}
+		check := func(svg string) {
+			t.Helper()
+			wellFormed(t, svg)
+			if strings.Contains(strings.ToLower(svg), "<script") {
+				t.Fatalf("unescaped script: %s", svg)
+			}
+			if strings.Contains(svg, `href="`) && !strings.Contains(svg, `href="/`) {
+				t.Fatalf("off-site link: %s", svg)
+			}
+			if strings.Contains(svg, `"NaN"`) || strings.Contains(svg, `Inf"`) || strings.Contains(svg, `NaN,`) {
+				t.Fatalf("a coordinate is not a number: %s", svg)
+			}
+		}
+		// Lines take any value: NaN and ±Inf are gaps.
+		series := []Series{
+			{Name: label, Class: class, Note: text, Points: []Point{{Value: v, Text: text, Href: href}, {Value: w, Href: href}, {None: true}}},
+			{Name: text, Points: []Point{{Value: w}, {Value: v}}},
+		}
+		labels := []string{label, text, href}
+		check(string(Lines("f", label, text, labels, series)))
+		check(string(Lines("f", label, text, labels[:1], series)))
+		check(string(SignedLines("f", label, text, math.Abs(w), labels, series)))
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return // counts and means are finite
+			return // counts and means of bars are finite
 		}
-		svg := string(Signed("f", label, text, 0, []Bar{{Label: label, Value: v, Text: text, Href: href}}))
-		wellFormed(t, svg)
-		if strings.Contains(svg, `href="`) && !strings.Contains(svg, `href="/`) {
-			t.Fatalf("off-site link: %s", svg)
-		}
+		check(string(Signed("f", label, text, 0, []Bar{{Label: label, Value: v, Text: text, Href: href}})))
+		check(string(Bars("f", label, text, []Bar{{Label: label, Value: math.Abs(v), Text: text, Href: href}, {Label: text, Value: 1}})))
 	})
 }
 
