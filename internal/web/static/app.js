@@ -109,8 +109,6 @@
 
   // ---- live events -----------------------------------------------------
 
-  var everConnected = false;
-
   function connect() {
     var url = body.dataset.events;
     if (!url || !window.EventSource) return;
@@ -118,10 +116,11 @@
     es.addEventListener('open', function () {
       body.classList.add('live');
       // Whatever changed while we were not listening (between the page
-      // render and now, or during a reconnect) is fetched once.
+      // render and now, or during a reconnect) is fetched once: the open
+      // conversation too, or a change made just after the render (a
+      // survey sent right after a resolve) would never show.
       refreshList();
-      if (everConnected) refreshConv();
-      everConnected = true;
+      refreshConv();
     });
     function changed(ev) {
       var d = {};
