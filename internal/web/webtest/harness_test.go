@@ -242,6 +242,14 @@ func (b *browser) click(what, selector string) {
 	b.until(what, `(() => { const e = document.querySelector(`+strconv.Quote(selector)+`); if (!e) return false; e.click(); return true })()`)
 }
 
+// blur moves the keyboard focus to the page body, so that a key goes to
+// the page's shortcuts: clicking a live part to do so races its re-render
+// ("Could not find node with given id").
+func (b *browser) blur() {
+	b.t.Helper()
+	b.until("focus on the page", `(() => { if (document.activeElement) document.activeElement.blur(); return document.activeElement === document.body || document.activeElement === null })()`)
+}
+
 // eval evaluates a JavaScript expression.
 func eval[T any](b *browser, expr string) T {
 	b.t.Helper()

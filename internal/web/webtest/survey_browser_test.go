@@ -85,7 +85,8 @@ func TestSurveyInWidgetToReport(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#reply-text"), "Sorry Maria, a replacement is on its way."),
 		chromedp.Click(chromedp.CSS("#send-reply")))
 	b.until("the reply in the thread", `[...document.querySelectorAll("#thread .msg-out")].some(m => m.innerText.includes("a replacement is on its way"))`)
-	b.do("e resolves", chromedp.Click(chromedp.CSS("#thread")), chromedp.KeyEvent("e"))
+	b.blur()
+	b.do("e resolves", chromedp.KeyEvent("e"))
 	b.until("resolved", `document.querySelector("#conv-status").textContent === "resolved"`)
 	b.until("the survey shown as sent in the timeline", `document.querySelector('#thread .survey-event[data-survey-status="sent"]') !== null`)
 
