@@ -92,43 +92,6 @@ func newDashPart() *dashPart {
 	}
 }
 
-// fill makes the maps of a decoded part usable.
-func (p *dashPart) fill() {
-	if len(p.Bins) < len(HistogramEdges) {
-		p.Bins = append(p.Bins, make([]int, len(HistogramEdges)-len(p.Bins))...)
-	}
-	if p.Ack == nil {
-		p.Ack = store.ReportHistogram{}
-	}
-	if p.Next == nil {
-		p.Next = store.ReportHistogram{}
-	}
-	if p.In == nil {
-		p.In = map[int64]int{}
-	}
-	if p.Scored == nil {
-		p.Scored = map[int64]int{}
-	}
-	if p.Sentiment == nil {
-		p.Sentiment = map[int64]float64{}
-	}
-	if p.Out == nil {
-		p.Out = map[int64]int{}
-	}
-	if p.Heat == nil {
-		p.Heat = map[int]int{}
-	}
-	if p.Reasons == nil {
-		p.Reasons = map[string]int{}
-	}
-	if p.Agents == nil {
-		p.Agents = map[string]*agentPart{}
-	}
-	if p.Cards == nil {
-		p.Cards = map[string]*cardPart{}
-	}
-}
-
 func (p *dashPart) agent(name string) *agentPart {
 	a := p.Agents[name]
 	if a == nil {

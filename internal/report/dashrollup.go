@@ -71,27 +71,9 @@ func dashboardFromRollups(ctx context.Context, st *store.Store, d Detail, limit 
 	if _, err := refreshDashboards(ctx, st, d.WorkspaceID, loc); err != nil {
 		return Dashboard{}, false, err
 	}
-	channels, err := st.ReportChannels(ctx, d.WorkspaceID)
+	names, wanted, err := channelFilter(ctx, st, d.WorkspaceID, d.ChannelType, d.Account)
 	if err != nil {
 		return Dashboard{}, false, err
-	}
-	names := map[string]string{}
-	var ids []string // nil: every channel
-	if d.ChannelType != "" || d.Account != "" {
-		ids = []string{}
-	}
-	for _, ch := range channels {
-		names[ch.ID] = ch.Name
-		if ids != nil && (d.ChannelType == "" || ch.Type == d.ChannelType) && (d.Account == "" || ch.Name == d.Account) {
-			ids = append(ids, ch.ID)
-		}
-	}
-	var wanted map[string]bool // nil: every channel
-	if ids != nil {
-		wanted = map[string]bool{}
-		for _, id := range ids {
-			wanted[id] = true
-		}
 	}
 	total := newDashPart()
 	total.approx = true
@@ -110,7 +92,7 @@ func dashboardFromRollups(ctx context.Context, st *store.Store, d Detail, limit 
 	if len(months) > 0 {
 		built := map[int64]bool{}
 		end := nextMonth(months[len(months)-1], loc)
-		err := st.ReportDashParts(ctx, d.WorkspaceID, store.ReportDashMonth, loc.String(), months[0], end, nil, func(m int64, channelID string, b []byte) error {
+		err := st.ReportDashParts(ctx, d.WorkspaceID, store.ReportDashMonth, loc.String(), months[0], end, func(m int64, channelID string, b []byte) error {
 			built[m] = true
 			return add(store.ReportDashMonth, m, channelID, b)
 		})
@@ -133,7 +115,7 @@ func dashboardFromRollups(ctx context.Context, st *store.Store, d Detail, limit 
 		}
 	}
 	for _, run := range dayRuns {
-		err := st.ReportDashParts(ctx, d.WorkspaceID, store.ReportDashDay, loc.String(), run[0], run[1], ids, func(day int64, channelID string, b []byte) error {
+		err := st.ReportDashParts(ctx, d.WorkspaceID, store.ReportDashDay, loc.String(), run[0], run[1], func(day int64, channelID string, b []byte) error {
 			return add(store.ReportDashDay, day, channelID, b)
 		})
 		if err != nil {
@@ -309,7 +291,7 @@ func buildDashboardMonth(ctx context.Context, st *store.Store, workspaceID strin
 // mergeParts merges the parts of a span over [from, to) per channel.
 func mergeParts(ctx context.Context, st *store.Store, workspaceID, span string, loc *time.Location, from, to int64) (map[string]*dashPart, error) {
 	merged := map[string]*dashPart{}
-	err := st.ReportDashParts(ctx, workspaceID, span, loc.String(), from, to, nil, func(period int64, channelID string, b []byte) error {
+	err := st.ReportDashParts(ctx, workspaceID, span, loc.String(), from, to, func(period int64, channelID string, b []byte) error {
 		if channelID == store.ReportDashBuilt {
 			return nil
 		}
@@ -333,7 +315,6 @@ func decodePart(b []byte) (*dashPart, error) {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return nil, err
 	}
-	p.fill()
 	return &p, nil
 }
 

@@ -229,18 +229,9 @@ func summarizeRollups(ctx context.Context, st *store.Store, q Query, limit int) 
 		}
 		return g
 	}
-	var allowed map[string]bool // nil: every channel
-	if q.ChannelType != "" || q.Account != "" {
-		channels, err := st.ReportChannels(ctx, q.WorkspaceID)
-		if err != nil {
-			return Summary{}, false, err
-		}
-		allowed = map[string]bool{}
-		for _, ch := range channels {
-			if (q.ChannelType == "" || ch.Type == q.ChannelType) && (q.Account == "" || ch.Name == q.Account) {
-				allowed[ch.ID] = true
-			}
-		}
+	_, allowed, err := channelFilter(ctx, st, q.WorkspaceID, q.ChannelType, q.Account)
+	if err != nil {
+		return Summary{}, false, err
 	}
 	for id, a := range byID {
 		key, ok := keyOf(id)
@@ -315,6 +306,28 @@ func summarizeRollups(ctx context.Context, st *store.Store, q Query, limit int) 
 		return cmp.Or(cmp.Compare(b.Conversations, a.Conversations), cmp.Compare(a.Key, b.Key))
 	})
 	return out, true, nil
+}
+
+// channelFilter returns a workspace's channel names by id and, with a
+// channel type or account filter, the ids of the channels it keeps (nil:
+// every channel).
+func channelFilter(ctx context.Context, st *store.Store, workspaceID, channelType, account string) (map[string]string, map[string]bool, error) {
+	channels, err := st.ReportChannels(ctx, workspaceID)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := make(map[string]string, len(channels))
+	var keep map[string]bool
+	if channelType != "" || account != "" {
+		keep = map[string]bool{}
+	}
+	for _, ch := range channels {
+		names[ch.ID] = ch.Name
+		if keep != nil && (channelType == "" || ch.Type == channelType) && (account == "" || ch.Name == account) {
+			keep[ch.ID] = true
+		}
+	}
+	return names, keep, nil
 }
 
 // atMost tells whether the filter selects at most limit conversations
